@@ -1,0 +1,59 @@
+"""Create the committee groups with their Django and Wagtail permissions (idempotent)."""
+
+from django.contrib.auth.models import Group, Permission
+
+from core.roles import COMMITTEE_ADMIN, COMMITTEE_EDITOR
+
+_ORG_MODELS = ("association", "firm", "membership", "associationstaff", "firmuser", "firmuserinvitation")
+
+ADMIN_PERMS = (
+    [("wagtailadmin", "access_admin"), ("core", "view_auditentry"), ("core", "view_user")]
+    + [("associations", f"{verb}_{m}") for m in _ORG_MODELS for verb in ("add", "change", "delete", "view")]
+)
+EDITOR_PERMS = [("wagtailadmin", "access_admin")] + [
+    ("associations", f"view_{m}") for m in ("association", "firm", "membership")
+]
+PAGE_PERMS = {
+    COMMITTEE_ADMIN: ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
+    COMMITTEE_EDITOR: ("add_page", "change_page"),
+}
+COLLECTION_PERMS = {
+    COMMITTEE_ADMIN: ("add_image", "change_image", "choose_image", "add_document", "change_document",
+                      "choose_document"),
+    COMMITTEE_EDITOR: ("add_image", "choose_image", "add_document", "choose_document"),
+}
+
+
+def _perms(pairs):
+    found = []
+    for app_label, codename in pairs:
+        perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+        if perm is not None:
+            found.append(perm)
+    return found
+
+
+def ensure_committee_groups(**kwargs):
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+    groups = {}
+    for name, pairs in ((COMMITTEE_ADMIN, ADMIN_PERMS), (COMMITTEE_EDITOR, EDITOR_PERMS)):
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.add(*_perms(pairs))
+        groups[name] = group
+
+    root = Page.get_first_root_node()
+    collection = Collection.get_first_root_node()
+    for name, codenames in PAGE_PERMS.items():
+        if root is None:
+            break
+        for perm in Permission.objects.filter(content_type__app_label="wagtailcore", codename__in=codenames):
+            GroupPagePermission.objects.get_or_create(group=groups[name], page=root, permission=perm)
+    for name, codenames in COLLECTION_PERMS.items():
+        if collection is None:
+            break
+        for perm in Permission.objects.filter(codename__in=codenames):
+            GroupCollectionPermission.objects.get_or_create(
+                group=groups[name], collection=collection, permission=perm
+            )
+    return groups

@@ -1,0 +1,26 @@
+"""The one place user HTML is cleaned. Called once, on the way in."""
+
+import bleach
+
+PROFILES = {
+    # Rich text in comments, bios and introductions.
+    "basic": {
+        "tags": {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "a", "blockquote", "code"},
+        "attributes": {"a": ["href", "title"]},
+        "protocols": {"http", "https", "mailto"},
+    },
+    # Plain text: every tag removed.
+    "text": {"tags": set(), "attributes": {}, "protocols": set()},
+}
+
+
+def sanitize_html(text: str, *, profile: str = "basic") -> str:
+    rules = PROFILES[profile]
+    return bleach.clean(
+        text or "",
+        tags=rules["tags"],
+        attributes=rules["attributes"],
+        protocols=rules["protocols"],
+        strip=True,
+        strip_comments=True,
+    )

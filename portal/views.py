@@ -1,0 +1,35 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from associations.selectors import firm_bindings_for, staff_bindings_for
+from core.roles import COMMITTEE_GROUPS, ROLE_LABELS, is_committee_admin, is_committee_staff
+
+SECTIONS = {
+    "policies": (_("Policy documents"), _("The policy library (laws, rules, normative documents, standards and "
+                                          "interpretations) is being built.")),
+    "consultations": (_("Consultations"), _("Public consultation on draft rules is being built.")),
+    "credit": (_("Credit lookup"), _("Industry credit ratings of member firms are being built.")),
+    "experts": (_("Expert pool"), _("The industry expert pool is being built.")),
+    "events": (_("Events"), _("Forums, award ceremonies and registration are being built.")),
+    "search": (_("Search"), _("Site-wide Chinese full-text search is being built.")),
+}
+
+
+def coming_soon(request, section: str):
+    title, text = SECTIONS[section]
+    return render(request, "portal/coming_soon.html", {"title": title, "text": text, "section": section})
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    group_names = [name for name in user.groups.values_list("name", flat=True) if name in COMMITTEE_GROUPS]
+    context = {
+        "committee_roles": [ROLE_LABELS[name] for name in group_names],
+        "is_committee_staff": is_committee_staff(user),
+        "is_committee_admin": is_committee_admin(user),
+        "staff_bindings": staff_bindings_for(user=user),
+        "firm_bindings": firm_bindings_for(user=user),
+    }
+    return render(request, "portal/dashboard.html", context)
