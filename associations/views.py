@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,9 +21,10 @@ PAGE_SIZE = 50
 def _association_for(request, pk, *, manage=False) -> Association:
     """The association, if the user may see (or manage) its members; otherwise 404."""
     association = get_object_or_404(Association, pk=pk)
-    allowed = can_manage_members if manage else can_view_members
-    if not allowed(request.user, association):
+    if not can_view_members(request.user, association):
         raise Http404
+    if manage and not can_manage_members(request.user, association):
+        raise PermissionDenied
     return association
 
 

@@ -21,3 +21,10 @@ def member_firm(association):
 @pytest.fixture
 def association_admin(association):
     return association_staff(association)
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"database: {engine} ({settings.DATABASES['default'].get('HOST') or settings.DATABASES['default']['NAME']})"

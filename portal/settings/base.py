@@ -143,7 +143,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "城管行业协会协作平台"
-USERSESSIONS_TRACK_ACTIVITY = True
+# Activity tracking would cost an UPDATE on every request; sessions are still listed.
+USERSESSIONS_TRACK_ACTIVITY = False
 # Committee staff must enrol in TOTP before anything else (on in production).
 PORTAL_REQUIRE_MFA_FOR_COMMITTEE = False
 

@@ -1,0 +1,76 @@
+# 城管行业协会协作平台 — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint check-python install install-dev migrate seed test-sqlite test-postgres test-browser messages clean
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
+	  echo "错误：需要 Python 3.11 或更高版本，当前 $(PYTHON) 为：$$($(PYTHON) --version 2>&1)。"; \
+	  echo "Error: Python >= 3.11 is required. Try: make run PYTHON=python3.11"; exit 1; }
+
+$(VENV)/.installed-run: requirements.txt | check-python
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | check-python
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed-run
+
+install: $(VENV)/.installed-run
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	@mkdir -p var/mail
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+## make run: install, migrate, seed the demo, serve on http://127.0.0.1:8000
+run: seed
+	@echo ""
+	@echo "门户地址 / Portal: http://$(HOST):$(PORT)/   后台 / Back office: http://$(HOST):$(PORT)/admin/"
+	@echo "开发环境的邮件（验证码、重置密码）写入 var/mail/ 目录。"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+## make test: every suite — lint, checks, pytest on SQLite and PostgreSQL, browser journeys in Chromium
+test: install-dev
+	@echo "==> ruff"
+	$(VENV)/bin/ruff check .
+	@echo "==> manage.py check / makemigrations --check"
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory test-sqlite test-postgres test-browser
+
+test-sqlite: install-dev
+	@echo "==> pytest suite on SQLite"
+	$(VENV)/bin/pytest -q
+
+test-postgres: install-dev
+	@echo "==> pytest suite on PostgreSQL 15"
+	scripts/with-postgres.sh $(VENV)/bin/pytest -q
+
+test-browser: install-dev
+	@echo "==> browser suite (Playwright + Debian Chromium)"
+	scripts/browser-tests.sh
+
+## make messages: refresh the translation catalogues and compile them
+messages: install-dev
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf var/static var/search_index

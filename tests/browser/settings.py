@@ -1,0 +1,25 @@
+"""Settings for the browser suite: the dev settings on a throwaway SQLite file, served like production.
+
+The harness in tests/browser/conftest.py sets PORTAL_BROWSER_DB to a file in a temporary directory, runs
+`migrate` and `seed_demo` against it and starts a server with these settings.
+"""
+
+import os
+from pathlib import Path
+
+from portal.settings.dev import *  # noqa: F403
+
+_DB = Path(os.environ["PORTAL_BROWSER_DB"])
+_TMP = _DB.parent
+
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": _DB}}
+
+# Nothing is written under var/: mail and uploads go to the same temporary directory.
+EMAIL_FILE_PATH = _TMP / "mail"
+MEDIA_ROOT = _TMP / "media"
+
+# Static files straight from the finders (no collectstatic), also with DEBUG off.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

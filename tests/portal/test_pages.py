@@ -1,0 +1,76 @@
+import pytest
+from django.test import override_settings
+
+from tests.factories import MembershipFactory, association_staff
+
+pytestmark = pytest.mark.django_db
+
+SECTIONS = ["/policies/", "/consultations/", "/credit/", "/experts/", "/events/", "/search/"]
+
+
+def test_home_lists_associations_with_member_counts(client, association):
+    MembershipFactory.create_batch(3, association=association)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert association.name in response.content.decode()
+    assert response.context["associations"][0].member_count == 3
+
+
+def test_home_page_query_count_is_fixed(client, django_assert_num_queries):
+    from tests.factories import AssociationFactory
+
+    AssociationFactory.create_batch(2)
+    client.get("/")
+    with django_assert_num_queries(5):
+        client.get("/")
+    for association in AssociationFactory.create_batch(8):
+        MembershipFactory.create_batch(3, association=association)
+    with django_assert_num_queries(5):
+        client.get("/")
+
+
+def test_dashboard_query_count_is_fixed(client, association, django_assert_num_queries):
+    user = association_staff(association)
+    client.force_login(user)
+    client.get("/me/")
+    with django_assert_num_queries(6):
+        client.get("/me/")
+    for other in MembershipFactory.create_batch(5):
+        association_staff(other.association).delete()
+    from associations.models import AssociationStaff
+
+    AssociationStaff.objects.create(user=user, association=MembershipFactory().association)
+    with django_assert_num_queries(6):
+        client.get("/me/")
+
+
+@pytest.mark.parametrize("path", SECTIONS)
+def test_sections_not_built_yet_say_so_plainly(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.templates[0].name == "portal/coming_soon.html"
+    assert "即将上线" in response.content.decode()
+
+
+def test_unknown_page_is_a_chinese_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+@override_settings(DEBUG=False)
+def test_server_error_page_is_chinese(client):
+    from core.views import server_error
+
+    response = server_error(None)
+    assert response.status_code == 500
+    assert "服务器出错了" in response.content.decode()
+
+
+def test_english_is_the_second_language(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert '<html lang="zh-hans">' in client.get("/").content.decode()
