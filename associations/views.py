@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,9 +11,11 @@ from core.errors import DomainError
 
 from . import services
 from .forms import ImportForm, InviteForm, MemberAddForm
+from .imports import ImportRefused, import_firms_file
 from .models import Association, FirmUserInvitation, Membership
 from .permissions import can_manage_members, can_view_members
-from .selectors import associations_for_staff, member_list as select_members
+from .selectors import associations_for_staff
+from .selectors import member_list as select_members
 
 PAGE_SIZE = 50
 
@@ -120,8 +122,6 @@ def member_invite(request, pk, membership_id):
 @login_required
 @require_POST
 def member_import(request, pk):
-    from .imports import ImportRefused, import_firms_file
-
     association = _association_for(request, pk, manage=True)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():

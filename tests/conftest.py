@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import AssociationFactory, FirmFactory, MembershipFactory, association_staff
+from tests.factories import AssociationFactory, MembershipFactory, association_staff
 
 
 @pytest.fixture

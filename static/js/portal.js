@@ -2,6 +2,8 @@
  * Small progressive enhancements; every page works without them.
  *  - the senior-friendly mode toggle (state set early by reading-mode.js, remembered in localStorage)
  *  - confirm() before submitting a form marked with data-confirm="question"
+ *  - focus (and so scroll to) the first element marked data-reveal: a form with errors or an import result
+ *    further down the page than the visitor can see after the reload
  */
 (function () {
   "use strict";
@@ -60,7 +62,18 @@
     }
   }
 
+  function revealMarked() {
+    var target = document.querySelector("[data-reveal]");
+    if (target) {
+      if (!target.hasAttribute("tabindex")) {
+        target.setAttribute("tabindex", "-1");
+      }
+      target.focus();
+    }
+  }
+
   syncButtons();
+  revealMarked();
   document.addEventListener("click", onClick);
   document.addEventListener("submit", onSubmit);
   window.addEventListener("storage", onStorage);

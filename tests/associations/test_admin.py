@@ -164,7 +164,7 @@ def test_firm_created_in_the_admin_is_validated_and_audited(admin_client, data):
     wrong = body + ("0" if check_character(body) != "0" else "1")
     response = admin_client.post(reverse("firms_admin:add"), {**form, "uscc": wrong})
     assert response.status_code == 200
-    assert f"expected “{check_character(body)}”" in response.content.decode()
+    assert f"“{check_character(body)}”" in response.content.decode()
     assert not Firm.objects.filter(name="新建公司").exists()
 
     response = admin_client.post(reverse("firms_admin:add"), {**form, "uscc": body + check_character(body)})
@@ -210,7 +210,7 @@ def test_import_view_imports_and_shows_the_report(admin_client, data):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Firms created: 1" in html
+    assert "新增企业 1 家" in html
     assert '<th scope="row" class="num">3</th>' in html
     assert Membership.objects.get(firm__uscc=code).level == Membership.Level.VICE_PRESIDENT
     assert AuditEntry.objects.filter(action="associations.import.completed").count() == 1
@@ -220,7 +220,7 @@ def test_import_view_dry_run_imports_nothing(admin_client, data):
     rows = [["企业名称", "统一社会信用代码", "所属协会"], ["导入公司", make_uscc(), "广告协会"]]
     response = admin_client.post(reverse("associations_import"), {"file": import_file(rows), "dry_run": "on"})
     assert response.status_code == 200
-    assert "nothing was saved" in response.content.decode()
+    assert "未保存任何数据" in response.content.decode()
     assert not Firm.objects.filter(name="导入公司").exists()
 
 
@@ -229,7 +229,7 @@ def test_import_view_shows_a_refused_file_as_a_form_error(admin_client, data):
         reverse("associations_import"), {"file": SimpleUploadedFile("members.xlsx", b"just text")}
     )
     assert response.status_code == 400
-    assert "is named like an Excel workbook but is not one" in response.content.decode()
+    assert "实际并非 Excel 工作簿" in response.content.decode()
 
 
 def test_import_menu_item_is_shown_to_committee_admins_only(client, data):

@@ -34,14 +34,14 @@ def _assert_no_violations(page, axe_path):
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
-def test_public_page_has_no_axe_violations(page, axe_path, path):
+def test_public_page_has_no_axe_violations(axe_path, page, path):
     response = page.goto(path)
     assert response.status == (404 if path == "/no-such-page/" else 200)
     _assert_no_violations(page, axe_path)
 
 
 @pytest.mark.parametrize(("email", "path"), LOGGED_IN_PAGES)
-def test_logged_in_page_has_no_axe_violations(page, axe_path, email, path):
+def test_logged_in_page_has_no_axe_violations(axe_path, page, email, path):
     log_in(page, email)
     response = page.goto(path)
     assert response.status == 200
@@ -49,7 +49,7 @@ def test_logged_in_page_has_no_axe_violations(page, axe_path, email, path):
 
 
 @pytest.mark.parametrize("path", ["/", "/accounts/login/"])
-def test_reading_mode_page_has_no_axe_violations(page, axe_path, path):
+def test_reading_mode_page_has_no_axe_violations(axe_path, page, path):
     assert page.goto(path).status == 200
     page.locator("#reading-mode-toggle").click()
     _assert_no_violations(page, axe_path)

@@ -84,6 +84,7 @@ def test_language_switcher_flips_to_english_and_back(page):
     page.goto("/policies/")
     html = page.locator("html")
     expect(html).to_have_attribute("lang", "zh-hans")
+    expect(page.locator(".site-nav a[aria-current]")).to_have_attribute("href", "/policies/")
 
     page.locator(".lang-switch button[value=en]").click()
     expect(html).to_have_attribute("lang", "en")

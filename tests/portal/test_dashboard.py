@@ -21,7 +21,7 @@ def test_committee_admin_sees_role_and_back_office(client):
     html = client.get("/me/").content.decode()
     assert "badge-committee" in html
     assert 'href="/admin/"' in html
-    assert "/admin/associations/firm/" in html
+    assert reverse("firms_admin:index") in html
 
 
 def test_committee_editor_sees_editor_role_without_org_admin_links(client):
@@ -31,7 +31,7 @@ def test_committee_editor_sees_editor_role_without_org_admin_links(client):
     html = response.content.decode()
     assert "badge-committee" in html
     assert 'href="/admin/"' in html
-    assert "/admin/associations/firm/" not in html
+    assert reverse("firms_admin:index") not in html
 
 
 def test_association_admin_sees_association_badge_and_manage_link(client, association):

@@ -44,7 +44,9 @@ def test_missing_variable_refuses_to_start_and_names_it(variable):
 
 
 def test_production_requires_mfa_for_committee_by_default():
-    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.PORTAL_REQUIRE_MFA_FOR_COMMITTEE)")
+    result = run_manage(
+        "shell", "-c", "from django.conf import settings; print(settings.PORTAL_REQUIRE_MFA_FOR_COMMITTEE)"
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("True")
 
