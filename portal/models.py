@@ -14,6 +14,7 @@ class HomePage(Page):
     content_panels = Page.content_panels + [FieldPanel("lead"), FieldPanel("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["portal.PolicyIndexPage"]
     max_count = 1
 
     class Meta:
@@ -22,6 +23,19 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         from associations.selectors import associations_with_member_counts
 
+        from .policies.selectors import latest_policies
+
         context = super().get_context(request, *args, **kwargs)
         context["associations"] = list(associations_with_member_counts())
+        context["latest_policies"] = latest_policies(limit=6)
         return context
+
+
+from .policies.models import (  # noqa: E402, F401  (the policy library's models belong to this app)
+    IndexNumberCounter,
+    IssuingBody,
+    PolicyAttachment,
+    PolicyIndexPage,
+    PolicyPage,
+    PolicyPageTag,
+)

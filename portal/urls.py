@@ -10,7 +10,7 @@ handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"
 
-coming_soon_sections = ["policies", "consultations", "credit", "experts", "events", "search"]
+coming_soon_sections = ["consultations", "credit", "experts", "events", "search"]
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),

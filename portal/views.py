@@ -6,8 +6,6 @@ from associations.selectors import firm_bindings_for, staff_bindings_for
 from core.roles import COMMITTEE_GROUPS, ROLE_LABELS, is_committee_admin, is_committee_staff
 
 SECTIONS = {
-    "policies": (_("Policy documents"), _("The policy library (laws, rules, normative documents, standards and "
-                                          "interpretations) is being built.")),
     "consultations": (_("Consultations"), _("Public consultation on draft rules is being built.")),
     "credit": (_("Credit lookup"), _("Industry credit ratings of member firms are being built.")),
     "experts": (_("Expert pool"), _("The industry expert pool is being built.")),

@@ -150,7 +150,7 @@ PORTAL_REQUIRE_MFA_FOR_COMMITTEE = False
 # --- Wagtail ---------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "城管行业协会协作平台"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
-WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "ofd", "doc", "xls", "zip"]
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "ofd"]
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database"},
 }
@@ -172,3 +172,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+# 索引号 of a policy: <机构代码>/<年份>-<序号>.
+PORTAL_POLICY_INDEX_PATTERN = "{org_code}/{year}-{seq:05d}"
+# Largest document a committee editor may upload (policy attachments).
+PORTAL_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+PORTAL_DOCUMENT_TYPES = ("pdf", "docx", "xlsx", "ofd")
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.policies.documents.PolicyDocumentForm"
