@@ -33,14 +33,14 @@ def test_dashboard_query_count_is_fixed(client, association, django_assert_num_q
     user = association_staff(association)
     client.force_login(user)
     client.get("/me/")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get("/me/")
     for other in MembershipFactory.create_batch(5):
         association_staff(other.association).delete()
     from associations.models import AssociationStaff
 
     AssociationStaff.objects.create(user=user, association=MembershipFactory().association)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get("/me/")
 
 
