@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("me/", views.dashboard, name="dashboard"),
     path("me/", include("associations.urls")),
+    path("", include("portal.policies.urls")),
 ] + [
     path(f"{section}/", views.coming_soon, {"section": section}, name=f"{section}_index")
     for section in coming_soon_sections
