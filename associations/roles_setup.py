@@ -9,8 +9,10 @@ _ORG_MODELS = ("association", "firm", "membership", "associationstaff", "firmuse
 ADMIN_PERMS = (
     [("wagtailadmin", "access_admin"), ("core", "view_auditentry"), ("core", "view_user")]
     + [("associations", f"{verb}_{m}") for m in _ORG_MODELS for verb in ("add", "change", "delete", "view")]
+    # 发文机关 (a snippet in the policy library): administrators keep the list, editors read it.
+    + [("portal", f"{verb}_issuingbody") for verb in ("add", "change", "delete", "view")]
 )
-EDITOR_PERMS = [("wagtailadmin", "access_admin")] + [
+EDITOR_PERMS = [("wagtailadmin", "access_admin"), ("portal", "view_issuingbody")] + [
     ("associations", f"view_{m}") for m in ("association", "firm", "membership")
 ]
 PAGE_PERMS = {

@@ -21,6 +21,12 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.full_name or self.email or self.username
 
+    def get_full_name(self) -> str:  # used by the Wagtail admin (history, workflow mails)
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -1,6 +1,13 @@
 """The one place user HTML is cleaned. Called once, on the way in."""
 
+import re
+
 import bleach
+
+# Elements whose content is code, not text: dropped with their content before the allowlist runs.
+_CODE_ELEMENTS = re.compile(
+    r"<(script|style|template|noscript|iframe|object)\b[^>]*>.*?(</\1\s*>|$)", re.IGNORECASE | re.DOTALL
+)
 
 PROFILES = {
     # Rich text in comments, bios and introductions.
@@ -17,7 +24,7 @@ PROFILES = {
 def sanitize_html(text: str, *, profile: str = "basic") -> str:
     rules = PROFILES[profile]
     return bleach.clean(
-        text or "",
+        _CODE_ELEMENTS.sub("", text or ""),
         tags=rules["tags"],
         attributes=rules["attributes"],
         protocols=rules["protocols"],

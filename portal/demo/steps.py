@@ -6,8 +6,10 @@ creates rows in bulk writes one audit entry (actor ``seed_demo``) for the batch,
 nothing, so a second run leaves the audit log as it was. Later features append their own step to ``STEPS``.
 """
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -21,6 +23,7 @@ from core.audit import audit_log
 
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from .organisations import ASSOCIATIONS, demo_data
+from .policies import ATTACHMENTS, ISSUING_BODIES, POLICIES
 
 ACTOR = "seed_demo"
 
@@ -162,10 +165,53 @@ def seed_accounts() -> str:
     return f"演示账号：新建 {len(created)} 个，共 {len(DEMO_ACCOUNTS)} 个（密码已重置为 {DEMO_PASSWORD}）"
 
 
+def seed_issuing_bodies() -> str:
+    """发文机关 of the demo policies; an existing body (same name) is left as the committee keeps it."""
+    from portal.policies.models import IssuingBody
+
+    existing = set(IssuingBody.objects.filter(name__in=[b.name for b in ISSUING_BODIES]).values_list("name", flat=True))
+    new = [
+        IssuingBody(name=b.name, short_name=b.short_name, org_code=b.org_code, sort_order=b.sort_order)
+        for b in ISSUING_BODIES
+        if b.name not in existing
+    ]
+    IssuingBody.objects.bulk_create(new)
+    if new:
+        audit_log(actor=ACTOR, action="portal.seed_demo.issuing_bodies", data={"created": [b.name for b in new]})
+    return f"发文机关：新建 {len(new)} 个，共 {len(ISSUING_BODIES)} 个"
+
+
+def seed_policies() -> str:
+    """The demo policies, imported through the real import (portal.policies.imports) with generated attachments.
+
+    A policy is found by its 文号 (or, without one, its title); one whose data are unchanged is left alone, so a
+    second run writes nothing. Any rejected record is a bug in the demo data and stops the seed.
+    """
+    from portal.policies.imports import import_policy_records
+    from portal.setup import ensure_policy_library
+
+    ensure_policy_library()
+    with tempfile.TemporaryDirectory(prefix="seed-demo-attachments-") as folder:
+        for name, build in ATTACHMENTS.items():
+            (Path(folder) / name).write_bytes(build())
+        report = import_policy_records(
+            actor=ACTOR, records=enumerate(POLICIES, start=1), base_dir=folder, file_name="seed_demo"
+        )
+    if report.rejected:
+        problems = "; ".join(f"#{number}: {reason}" for number, reason in report.rejected)
+        raise RuntimeError(f"Demo policies rejected by the import: {problems}")
+    return (
+        f"政策文件：新建 {report.created} 篇，更新 {report.updated} 篇，共 {len(POLICIES)} 篇"
+        f"（附件 {len(ATTACHMENTS)} 个）"
+    )
+
+
 STEPS: tuple[Step, ...] = (
     Step("committee", seed_committee),
     Step("associations", seed_associations),
     Step("firms", seed_firms),
     Step("memberships", seed_memberships),
     Step("accounts", seed_accounts),
+    Step("issuing_bodies", seed_issuing_bodies),
+    Step("policies", seed_policies),
 )

@@ -12,7 +12,6 @@ from wagtail.documents import get_document_model_string
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
-from wagtail.snippets.models import register_snippet
 
 from .blocks import PolicyBodyBlock
 
@@ -80,9 +79,6 @@ class IssuingBody(models.Model):
         return self.name
 
 
-register_snippet(IssuingBody)
-
-
 class IndexNumberCounter(models.Model):
     """The last sequence number given out per organisation code and year (索引号)."""
 
@@ -120,9 +116,16 @@ class PolicyPageTag(TaggedItemBase):
     content_object = ParentalKey("portal.PolicyPage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
+# /policies/rss/ and /policies/atom/ are the feeds (Django URLs take priority over pages).
+RESERVED_SLUGS = {"rss", "atom"}
+
+
 class PolicyPage(Page):
     index_number = models.CharField(
-        _("index number"), max_length=60, unique=True, blank=True,
+        _("index number"),
+        max_length=60,
+        unique=True,
+        blank=True,
         help_text=_("Given automatically when left empty."),
     )
     document_number = models.CharField(_("document number"), max_length=80, blank=True, db_index=True)
@@ -131,7 +134,9 @@ class PolicyPage(Page):
     )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, db_index=True)
     subject_category = models.CharField(
-        _("subject category"), max_length=30, choices=SubjectCategory.choices,
+        _("subject category"),
+        max_length=30,
+        choices=SubjectCategory.choices,
         default=SubjectCategory.URBAN_MANAGEMENT,
     )
     keywords = models.CharField(_("subject keywords"), max_length=200, blank=True)
@@ -146,12 +151,21 @@ class PolicyPage(Page):
         _("validity"), max_length=20, choices=STORED_VALIDITY, default=Validity.IN_FORCE, db_index=True
     )
     superseded_by = models.ForeignKey(
-        "self", verbose_name=_("superseded by"), null=True, blank=True, on_delete=models.SET_NULL,
+        "self",
+        verbose_name=_("superseded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="supersedes",
     )
     interprets = models.ForeignKey(
-        "self", verbose_name=_("interprets"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="interpretations", help_text=_("For a policy interpretation: the policy it explains."),
+        "self",
+        verbose_name=_("interprets"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interpretations",
+        help_text=_("For a policy interpretation: the policy it explains."),
     )
     summary = models.TextField(_("summary"), blank=True)
     body = StreamField(PolicyBodyBlock(), verbose_name=_("body"), blank=True)
@@ -200,6 +214,13 @@ class PolicyPage(Page):
         verbose_name_plural = _("policy documents")
         indexes = [models.Index(fields=["date_published", "page_ptr"])]
 
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import policy_detail_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(policy_detail_context(self))
+        return context
+
     # --- derived values ------------------------------------------------------------
     @property
     def effective_validity(self) -> str:
@@ -228,6 +249,8 @@ class PolicyPage(Page):
     def clean(self):
         super().clean()
         errors = {}
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = _("This address is reserved for the feeds; choose another slug.")
         if self.date_effective and self.date_written and self.date_effective < self.date_written:
             errors["date_effective"] = _("The date in force cannot be before the date written.")
         if self.date_published and self.date_written and self.date_published < self.date_written:
@@ -262,7 +285,9 @@ class PolicyAttachment(Orderable):
     page = ParentalKey(PolicyPage, on_delete=models.CASCADE, related_name="attachments")
     document = models.ForeignKey(
         get_document_model_string(),
-        verbose_name=_("document"), on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("document"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("Defaults to the document title."))
 

@@ -1,6 +1,9 @@
 """Test settings: SQLite in memory, or PostgreSQL when DATABASE_URL is set."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 import dj_database_url
 
@@ -12,8 +15,11 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Uploaded files go to a throwaway directory (Wagtail serves documents from disk).
+MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
+atexit.register(shutil.rmtree, MEDIA_ROOT, True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if os.environ.get("DATABASE_URL"):

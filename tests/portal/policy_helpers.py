@@ -31,6 +31,7 @@ def make_policy(*, publish: bool = True, **fields) -> PolicyPage:
         "validity": Validity.IN_FORCE,
         "summary": "为加强城市照明设施管理，制定本通知。",
     }
+    defaults["live"] = publish
     defaults.update(fields)
     tags = defaults.pop("tags", [])
     page = PolicyPage(**defaults)

@@ -79,3 +79,12 @@ def test_document_number_must_be_unique():
     with pytest.raises(ValidationError) as err:
         page.full_clean()
     assert "document_number" in err.value.message_dict
+
+
+@pytest.mark.parametrize("slug", ["rss", "atom"])
+def test_feed_slugs_are_reserved(slug):
+    page = make_policy(publish=False)
+    page.slug = slug
+    with pytest.raises(ValidationError) as err:
+        page.full_clean()
+    assert "slug" in err.value.message_dict

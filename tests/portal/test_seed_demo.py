@@ -4,6 +4,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
 
 from associations.models import Association, AssociationStaff, Firm, FirmUser, Membership, name_pinyin
 from core.models import AuditEntry
@@ -26,9 +27,17 @@ def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in models}
 
 
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker):
+    """Seed once per module; each test runs in a savepoint inside this transaction and is rolled back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield seed()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded(db):
-    return seed()
+def seeded(seeded_once, db):
+    return seeded_once
 
 
 def test_demo_data_is_deterministic_and_unique():

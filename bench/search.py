@@ -1,0 +1,193 @@
+"""Whoosh search benchmark: index N generated Chinese documents, then time a fixed query mix.
+
+    .venv/bin/python bench/search.py --docs 20000 [--dir var/bench_index] [--keep]
+
+Measures the index layer the site uses (search.store + the backend's query compiler), without the database:
+indexing documents/s, index size, and per-query p50/p95 for
+  * "top10"        search, top 10 hits with freshness tie-break (what a results page needs), and
+  * "top10+count"  the same plus the exact total (an unfiltered queryset), and
+  * "top10+pks"    the same plus every matching pk (what a filtered queryset — live(), public() — sends to the
+                   database as one array parameter for the count).
+The database's share (one `pk IN (array)` count) is not included; it is small next to Whoosh's at these sizes.
+The corpus has very common words in most documents (管理, 城市, 工作), a Zipf-distributed long tail of specific
+terms, names and 文号, like ../shared/reference/search-scale.md.
+"""
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from modelsearch.query import PlainText  # noqa: E402
+
+from portal.policies.models import PolicyPage  # noqa: E402
+from search.analysis import docnum_terms, normalize  # noqa: E402
+from search.backends.whoosh import WhooshSearchQueryCompiler, _model_filter  # noqa: E402
+from search.store import IndexStore  # noqa: E402
+
+COMMON = ["管理", "城市", "工作", "加强", "规定", "部门", "落实", "推进", "开展", "单位"]
+SPECIFIC = [
+    "餐厨垃圾", "窨井盖", "二次供水", "户外广告招牌", "渣土运输", "智慧灯杆", "第三卫生间", "桥梁健康监测", "首违不罚",
+    "一网统管", "道路照明", "环境卫生", "垃圾分类", "建筑垃圾", "再生资源", "机动车清洗", "园林绿化", "占道经营",
+    "违法建设", "油烟污染", "噪声扰民", "共享单车", "电子围栏", "城市家具", "易涝积水点", "绿道", "公厕", "泵站",
+    "架空线缆", "背街小巷", "门前三包", "夜间经济", "外摆位", "养犬", "飞灰", "扬尘", "路灯电缆", "燃气管道",
+]
+OBJECTS = ["道路", "井盖", "路灯", "桥梁", "隧道", "泵站", "广告", "招牌", "公厕", "绿地", "河道", "管网", "灯杆",
+           "护栏"]
+ACTIONS = ["巡查", "维修", "清淤", "检测", "更换", "整治", "养护", "改造", "清洗", "拆除", "审批", "考核"]
+LATIN = ["LED", "5G", "PM2.5", "GIS", "BIM", "NB-IoT", "4K", "AI"]
+DISTRICTS = ["锦江区", "青羊区", "金牛区", "武侯区", "成华区", "龙泉驿区", "新都区", "温江区", "双流区", "郫都区"]
+SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何罗高林谭鲁"
+ORGS = ["成城管发", "成城管函", "成城管规", "成办发", "川建城管发"]
+SENTENCES = [
+    "为{c1}{t1}{c2}，根据有关法律法规，结合本市实际，制定本办法。",
+    "各区（市）县{c1}部门应当{c2}{t1}，{c3}责任分工。",
+    "{d}共检查{t2}点位{n}处，发现问题{m}个，已{a}{k}个。",
+    "对{o}{a}不到位的，由{c1}部门责令限期改正，处{n}元以上{m}元以下罚款。",
+    "推广{l}技术在{t1}中的应用，提升{c1}{c2}水平。",
+    "联系人：{name}，联系电话：028-{tel}。",
+    "根据{org}〔{year}〕{seq}号文件要求，{c2}{t2}{c3}工作。",
+    "本办法自{year}年{mon}月1日起施行。",
+    "{d}{c1}{t1}工作取得阶段性成效，{o}{a}完成率达到{p}%。",
+    "市民可通过12345热线反映{t2}问题。",
+]
+
+
+def zipf_pick(rnd, items, s=1.1):
+    weights = [1 / (i + 1) ** s for i in range(len(items))]
+    return rnd.choices(items, weights)[0]
+
+
+def generate(n, seed=1):
+    rnd = random.Random(seed)
+    tail = SPECIFIC + [o + a for o in OBJECTS for a in ACTIONS]
+    rnd.shuffle(tail)
+    for i in range(n):
+        topics = [zipf_pick(rnd, tail) for _ in range(rnd.randint(1, 3))]
+
+        def fill(t, rnd=rnd, topics=topics):
+            return t.format(
+                c1=rnd.choice(COMMON), c2=rnd.choice(COMMON), c3=rnd.choice(COMMON),
+                t1=rnd.choice(topics), t2=rnd.choice(topics) if rnd.random() < 0.6 else zipf_pick(rnd, tail),
+                d=rnd.choice(DISTRICTS), n=rnd.randint(10, 900), m=rnd.randint(5, 300), k=rnd.randint(1, 200),
+                o=rnd.choice(OBJECTS), a=rnd.choice(ACTIONS), l=rnd.choice(LATIN), p=rnd.randint(50, 99),
+                name=rnd.choice(SURNAMES) + rnd.choice("建国红梅伟洋静帆磊敏杰芳丽强") + rnd.choice("明华军平"),
+                tel=rnd.randint(60000000, 89999999), org=rnd.choice(ORGS), year=rnd.randint(2018, 2025),
+                seq=rnd.randint(1, 120), mon=rnd.randint(1, 12),
+            )
+
+        title = rnd.choice([
+            "关于加强{t}管理的通知", "成都市{t}管理办法", "关于开展{t}专项整治工作的通知", "{t}技术规范",
+            "《成都市{t}管理细则（征求意见稿）》公开征求意见", "{d}{t}工作情况通报",
+        ]).format(t=topics[0], d=rnd.choice(DISTRICTS))
+        number = f"{rnd.choice(ORGS)}〔{rnd.randint(2018, 2025)}〕{rnd.randint(1, 120)}号"
+        body = "".join(fill(rnd.choice(SENTENCES)) for _ in range(rnd.randint(4, 25)))
+        yield {
+            "key": f"bench.doc:{i}", "pk": str(i), "models": "portal.policypage wagtailcore.page",
+            "content": "\n".join([title, number, body[:60], body]), "title": title,
+            "head": "\n".join([number, body[:60]]), "auto": title,
+            "docnum": " ".join(docnum_terms(normalize(number))), "fresh": 1_600_000_000 + i * 600,
+        }
+
+
+QUERIES = {
+    "rare": ["第三卫生间", "桥梁健康监测", "首违不罚", "一网统管", "易涝积水点"],
+    "mid": ["渣土运输", "窨井盖", "LED", "PM2.5", "绿道", "道路巡查"],
+    "common": ["管理", "城市", "工作", "城市管理"],
+    "2-term": ["窨井盖 维修", "餐厨垃圾 收运", "渣土运输 锦江区"],
+    "3-term": ["城市 管理 规定", "道路 照明 维修"],
+    "docnum": ["成城管发〔2024〕41号", "〔2024〕41号", "成城管发 2024", "成城管发"],
+    "surname": ["谭", "鲁"],
+}
+
+
+def compiled(text):
+    compiler = WhooshSearchQueryCompiler(PolicyPage.objects.none(), PlainText(text, operator="and"))
+    return compiler.whoosh_query()
+
+
+def percentile(values, pct):
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, round(pct / 100 * len(values)) - 1))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=20000)
+    parser.add_argument("--dir", default=str(ROOT / "var" / "bench_index"))
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--keep", action="store_true", help="reuse an existing index of the same size")
+    args = parser.parse_args()
+
+    path = Path(args.dir) / str(args.docs)
+    store = IndexStore(path)
+    if not (args.keep and (path / "CURRENT").exists()):
+        shutil.rmtree(path, ignore_errors=True)
+        started = time.perf_counter()
+        name = store.start_rebuild()
+        chunk = []
+        for doc in generate(args.docs):
+            chunk.append(doc)
+            if len(chunk) == 1000:
+                store.write_rebuild(name, chunk)
+                chunk = []
+                print(".", end="", flush=True)
+        store.write_rebuild(name, chunk)
+        store.finish_rebuild(name)
+        elapsed = time.perf_counter() - started
+        print(f"\nindexed {args.docs} documents in {elapsed:.0f} s: {args.docs / elapsed:.0f} docs/s")
+    size = sum(f.stat().st_size for f in path.iterdir() if f.is_file())
+    print(f"index size {size / 1e6:.1f} MB, {store.doc_count()} documents")
+
+    searcher = store.searcher()
+    reader = searcher.reader()
+    pk_col, fresh_col = reader.column_reader("pk"), reader.column_reader("fresh")
+
+    def top10(cq):
+        results = searcher.search(cq.ranked, limit=50, filter=_model_filter(searcher, cq.model))
+        hits = [(pk_col[d], s, fresh_col[d]) for d, s in results.items()]
+        hits.sort(key=lambda h: (-round(h[1], 6), -h[2]))
+        return hits[:10]
+
+    def matching(cq):
+        model_filter = _model_filter(searcher, cq.model)
+        return [d for d in searcher.docs_for_query(cq.match) if model_filter is None or d in model_filter]
+
+    modes = {
+        "top10": top10,
+        "top10+count": lambda cq: (top10(cq), len(matching(cq))),
+        "top10+pks": lambda cq: (top10(cq), [pk_col[d] for d in matching(cq)]),
+    }
+    print(f"{'class':<10} {'mode':<12} {'p50 ms':>8} {'p95 ms':>8}   hits")
+    all_samples = {mode: [] for mode in modes}
+    for cls, texts in QUERIES.items():
+        for mode, fn in modes.items():
+            samples, hits = [], []
+            for text in texts:
+                q = compiled(text)
+                fn(q)  # warm-up
+                for _ in range(args.runs):
+                    started = time.perf_counter()
+                    fn(q)
+                    samples.append((time.perf_counter() - started) * 1000)
+                hits.append(len(matching(q)))
+            all_samples[mode].extend(samples)
+            print(f"{cls:<10} {mode:<12} {statistics.median(samples):8.1f} {percentile(samples, 95):8.1f}   {hits}")
+    for mode, samples in all_samples.items():
+        print(f"{'mix':<10} {mode:<12} {statistics.median(samples):8.1f} {percentile(samples, 95):8.1f}")
+
+
+if __name__ == "__main__":
+    main()
