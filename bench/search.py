@@ -113,9 +113,9 @@ QUERIES = {
 }
 
 
-def compiled(text):
+def compiled(text, searcher=None):
     compiler = WhooshSearchQueryCompiler(PolicyPage.objects.none(), PlainText(text, operator="and"))
-    return compiler.whoosh_query()
+    return compiler.whoosh_query(searcher)
 
 
 def percentile(values, pct):
@@ -176,7 +176,7 @@ def main():
         for mode, fn in modes.items():
             samples, hits = [], []
             for text in texts:
-                q = compiled(text)
+                q = compiled(text, searcher)
                 fn(q)  # warm-up
                 for _ in range(args.runs):
                     started = time.perf_counter()

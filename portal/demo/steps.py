@@ -23,7 +23,7 @@ from core.audit import audit_log
 
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from .organisations import ASSOCIATIONS, demo_data
-from .policies import ATTACHMENTS, ISSUING_BODIES, POLICIES
+from .policies import ATTACHMENTS, ISSUING_BODIES, POLICIES, POLICIES_FILE
 
 ACTOR = "seed_demo"
 
@@ -182,21 +182,21 @@ def seed_issuing_bodies() -> str:
 
 
 def seed_policies() -> str:
-    """The demo policies, imported through the real import (portal.policies.imports) with generated attachments.
+    """The demo policies: the lines of data/policies.jsonl, imported through the real import
+    (portal.policies.imports) with the attachments generated into a temporary base folder.
 
     A policy is found by its 文号 (or, without one, its title); one whose data are unchanged is left alone, so a
-    second run writes nothing. Any rejected record is a bug in the demo data and stops the seed.
+    second run writes nothing. Any rejected line is a bug in the demo data and stops the seed.
     """
-    from portal.policies.imports import import_policy_records
+    from portal.policies.imports import import_policy_records, read_jsonl
     from portal.setup import ensure_policy_library
 
     ensure_policy_library()
+    _name, lines = read_jsonl(POLICIES_FILE)
     with tempfile.TemporaryDirectory(prefix="seed-demo-attachments-") as folder:
         for name, build in ATTACHMENTS.items():
             (Path(folder) / name).write_bytes(build())
-        report = import_policy_records(
-            actor=ACTOR, records=enumerate(POLICIES, start=1), base_dir=folder, file_name="seed_demo"
-        )
+        report = import_policy_records(actor=ACTOR, records=lines, base_dir=folder, file_name="seed_demo")
     if report.rejected:
         problems = "; ".join(f"#{number}: {reason}" for number, reason in report.rejected)
         raise RuntimeError(f"Demo policies rejected by the import: {problems}")

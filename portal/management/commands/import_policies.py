@@ -1,8 +1,8 @@
 """python manage.py import_policies FILE.jsonl [--dry-run]
 
-One JSON object per line; see portal/policies/imports.py for the keys and rules. Prints a summary and one line
-per bad line (“第 N 行：reason”); with -v 2 also one line per imported policy. Exits non-zero when the file cannot
-be read at all; bad lines are reported but do not stop the good ones (nor change the exit status).
+One JSON object per line; see portal/policies/imports/__init__.py for the keys and rules. Prints a summary and
+one line per bad line (“第 N 行：reason”); with -v 2 also one line per imported policy. Exits non-zero when the
+file cannot be read at all; bad lines are reported but do not stop the good ones (nor change the exit status).
 """
 
 from django.core.management.base import BaseCommand, CommandError
