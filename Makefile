@@ -35,6 +35,7 @@ migrate: install
 
 seed: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py update_index
 
 ## make run: install, migrate, seed the demo, serve on http://127.0.0.1:8000
 run: seed

@@ -28,3 +28,11 @@ def pytest_report_header(config):
 
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     return f"database: {engine} ({settings.DATABASES['default'].get('HOST') or settings.DATABASES['default']['NAME']})"
+
+
+@pytest.fixture(autouse=True)
+def _search_index(tmp_path, settings):
+    """A fresh Whoosh index per test: the database rolls back after each test, the index would not."""
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "search.backends.whoosh", "PATH": str(tmp_path / "search_index")}
+    }

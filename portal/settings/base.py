@@ -10,6 +10,7 @@ INSTALLED_APPS = [
     "core",
     "associations",
     "portal",
+    "search",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -152,8 +153,10 @@ PORTAL_REQUIRE_MFA_FOR_COMMITTEE = False
 WAGTAIL_SITE_NAME = "城管行业协会协作平台"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "ofd"]
+# Chinese full-text search: the project's Whoosh backend (search/). One index directory per host, shared by
+# the web workers; rebuild with `manage.py update_index`.
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database"},
+    "default": {"BACKEND": "search.backends.whoosh", "PATH": VAR_DIR / "search_index"},
 }
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False

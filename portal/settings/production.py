@@ -51,6 +51,11 @@ else:
         }
     }
 
+if os.environ.get("PORTAL_SEARCH_INDEX_DIR"):
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "search.backends.whoosh", "PATH": os.environ["PORTAL_SEARCH_INDEX_DIR"]}
+    }
+
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
 PORTAL_REQUIRE_MFA_FOR_COMMITTEE = os.environ.get("PORTAL_REQUIRE_MFA_FOR_COMMITTEE", "true").lower() not in (
     "0",

@@ -23,3 +23,6 @@ MEDIA_ROOT = _TMP / "media"
 # Static files straight from the finders (no collectstatic), also with DEBUG off.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The search index lives beside the throwaway database.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.whoosh", "PATH": _TMP / "search_index"}}
