@@ -4,13 +4,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from search import urls as search_urls
+
 from . import views
 
 handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"
 
-coming_soon_sections = ["consultations", "credit", "experts", "events", "search"]
+coming_soon_sections = ["consultations", "credit", "experts", "events"]
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -20,6 +22,8 @@ urlpatterns = [
     path("me/", views.dashboard, name="dashboard"),
     path("me/", include("associations.urls")),
     path("", include("portal.policies.urls")),
+    path("search/", include(search_urls.page_urlpatterns)),
+    path("api/v1/search/", include(search_urls.api_urlpatterns)),
 ] + [
     path(f"{section}/", views.coming_soon, {"section": section}, name=f"{section}_index")
     for section in coming_soon_sections

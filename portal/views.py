@@ -10,7 +10,6 @@ SECTIONS = {
     "credit": (_("Credit lookup"), _("Industry credit ratings of member firms are being built.")),
     "experts": (_("Expert pool"), _("The industry expert pool is being built.")),
     "events": (_("Events"), _("Forums, award ceremonies and registration are being built.")),
-    "search": (_("Search"), _("Site-wide Chinese full-text search is being built.")),
 }
 
 

@@ -1,0 +1,106 @@
+"""The search page (/search/), title suggestions (/search/suggest/) and the JSON API (/api/v1/search/).
+
+All three read only live, public pages through :mod:`search.selectors`; whatever is typed is plain text and is
+escaped wherever it is shown. Unknown ``type`` values are ignored; on the page a bad ``page`` falls back to the
+nearest page, in the API it is a 400 JSON error.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from . import selectors
+
+JSON_OPTIONS = {"ensure_ascii": False}
+
+
+def _json(data, status=200):
+    return JsonResponse(data, status=status, safe=isinstance(data, dict), json_dumps_params=JSON_OPTIONS)
+
+
+def _date(page):
+    value = selectors.result_date(page)
+    return value.isoformat() if value else None
+
+
+@require_safe
+def search_index(request):
+    params = request.GET
+    query, results = selectors.search_pages(params.get("q", ""), params.get("type", ""))
+    paginator = Paginator(results, selectors.PAGE_SIZE)
+    page_obj = paginator.get_page(params.get("page"))
+    items = [
+        {
+            "page": page,
+            "url": page.get_url(request),
+            "title": selectors.highlight(page.title, query.q),
+            "type_label": selectors.result_type_label(page),
+            "type_key": selectors.type_key_for(page),
+            "date": selectors.result_date(page),
+            "snippet": selectors.snippet(page, query.q),
+        }
+        for page in page_obj.object_list
+    ]
+    filter_params = params.copy()
+    filter_params.pop("page", None)
+    filter_params["q"] = query.q
+    if query.type_key:
+        filter_params["type"] = query.type_key
+    else:
+        filter_params.pop("type", None)
+    type_params = filter_params.copy()
+    type_params.pop("type", None)
+    context = {
+        "query": query,
+        "q": query.q,
+        "page_obj": page_obj,
+        "items": items,
+        "page_range": paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1),
+        "filter_params": filter_params,
+        "type_params": type_params,
+    }
+    return render(request, "search/search.html", context)
+
+
+@require_safe
+def suggest(request):
+    pages = selectors.suggest(request.GET.get("q", ""))
+    return _json([{"title": p.title, "url": p.get_url(request), "type": selectors.result_type_label(p)} for p in pages])
+
+
+@require_safe
+def search_api(request):
+    params = request.GET
+    raw_page = params.get("page", "").strip()
+    if raw_page and (not raw_page.isdigit() or int(raw_page) < 1):
+        return _json({"error": _("page must be a whole number from 1 upwards."), "field": "page"}, status=400)
+    number = int(raw_page) if raw_page else 1
+    query, results = selectors.search_pages(params.get("q", ""), params.get("type", ""))
+    count = len(results) if isinstance(results, list) else results.count()
+    pages = selectors.page_count(count)
+    if number > pages:
+        message = _("There is no page %(page)s: the results have %(pages)s page(s).") % {"page": number, "pages": pages}
+        return _json({"error": message, "field": "page"}, status=400)
+    start = (number - 1) * selectors.PAGE_SIZE
+    rows = list(results[start : start + selectors.PAGE_SIZE]) if count else []
+    return _json(
+        {
+            "count": count,
+            "page": number,
+            "pages": pages,
+            "results": [
+                {
+                    "title": p.title,
+                    "url": request.build_absolute_uri(p.get_url(request)) if p.get_url(request) else None,
+                    "type": selectors.result_type_label(p),
+                    "snippet": selectors.plain_snippet(p, query.q),
+                    "date": _date(p),
+                }
+                for p in rows
+            ],
+        }
+    )
