@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from .roles import is_committee_staff
 
@@ -30,3 +32,25 @@ def _has_totp(user) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class PortalLocaleMiddleware:
+    """Chinese first: the language is zh-hans unless the visitor chose another with the switcher (cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so an official whose browser is set to
+    English would get an English portal without asking for it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if code not in dict(settings.LANGUAGES):
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        patch_vary_headers(response, ("Cookie",))
+        return response

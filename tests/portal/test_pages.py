@@ -74,3 +74,8 @@ def test_english_is_the_second_language(client):
     assert '<html lang="en">' in html
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert '<html lang="zh-hans">' in client.get("/").content.decode()
+
+
+def test_browser_language_does_not_override_chinese_default(client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html
