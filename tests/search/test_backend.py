@@ -34,8 +34,8 @@ def body(*paragraphs):
     return [("paragraph", RichText(f"<p>{p}</p>")) for p in paragraphs]
 
 
-@pytest.fixture
-def pages(whoosh_backend):
+def sample_pages():
+    """Three published policies used by the backend tests of both Whoosh and PostgreSQL."""
     return {
         "kitchen": policy(title="关于加强餐厨垃圾管理的通知", document_number="成城管发〔2023〕12号",
                           summary="规范餐厨垃圾收运处置。", date_published=datetime.date(2023, 3, 15)),
@@ -46,6 +46,11 @@ def pages(whoosh_backend):
                         summary="规范户外广告设施。", body=body("解读人：谭志远。根据成城管发〔2023〕12号文件精神。"),
                         date_published=datetime.date(2021, 8, 30), category=Category.RULE),
     }
+
+
+@pytest.fixture
+def pages(whoosh_backend):
+    return sample_pages()
 
 
 # --- the issue's "done when" queries ---------------------------------------------------------------------------

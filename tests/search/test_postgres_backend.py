@@ -24,7 +24,7 @@ from search.models import IndexEntry
 from tests.portal.policy_helpers import make_policy
 from tests.search.corpus import CORPUS, NONSENSE, QUERIES
 from tests.search.reporting import report
-from tests.search.test_backend import body, policy, titles
+from tests.search.test_backend import body, policy, sample_pages, titles
 from tests.search.test_quality import _build_corpus, _recall
 
 on_postgres = pytest.mark.skipif(
@@ -45,16 +45,7 @@ def pg_backend(db):
 
 @pytest.fixture
 def pages(pg_backend):
-    return {
-        "kitchen": policy(title="关于加强餐厨垃圾管理的通知", document_number="成城管发〔2023〕12号",
-                          summary="规范餐厨垃圾收运处置。", date_published=datetime.date(2023, 3, 15)),
-        "lighting": policy(title="道路照明设施维护规范", document_number="DB5101/T 88-2023",
-                           summary="规定路灯巡查维修要求。", body=body("亮灯率应不低于98%。"),
-                           date_published=datetime.date(2023, 9, 1)),
-        "signs": policy(title="户外广告和招牌设置管理办法", document_number="成府发〔2021〕22号",
-                        summary="规范户外广告设施。", body=body("解读人：谭志远。根据成城管发〔2023〕12号文件精神。"),
-                        date_published=datetime.date(2021, 8, 30), category=Category.RULE),
-    }
+    return sample_pages()
 
 
 # --- everywhere ----------------------------------------------------------------------------------------------
