@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check-python install install-dev migrate seed test-sqlite test-postgres test-browser messages clean
+.PHONY: run test lint check-python install install-dev migrate seed test-sqlite test-postgres test-browser messages clean bench-consultations
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
@@ -75,3 +75,7 @@ messages: install-dev
 
 clean:
 	rm -rf var/static var/search_index
+
+## make bench-consultations: time the consultation exports (意见采纳情况 DOCX/XLSX/CSV) on 5,000 comments
+bench-consultations: install-dev
+	$(PY) bench/consultations_export.py

@@ -11,9 +11,21 @@ ADMIN_PERMS = (
     + [("associations", f"{verb}_{m}") for m in _ORG_MODELS for verb in ("add", "change", "delete", "view")]
     # 发文机关 (a snippet in the policy library): administrators keep the list, editors read it.
     + [("portal", f"{verb}_issuingbody") for verb in ("add", "change", "delete", "view")]
+    # 节假日安排 (holiday calendar overrides and declared years): administrators keep it, editors read it.
+    + [("core", f"{verb}_{m}") for m in ("calendarday", "calendaryear")
+       for verb in ("add", "change", "delete", "view")]
+    # 征求意见: administrators run consultations and keep the reason templates; comments and their handling are
+    # records, changed only through the services (the back-office pages check the committee roles themselves).
+    + [("consultations", f"{verb}_{m}") for m in ("consultation", "reasontemplate")
+       for verb in ("add", "change", "delete", "view")]
+    + [("consultations", f"view_{m}") for m in ("comment", "draftversion", "notice", "response")]
 )
 EDITOR_PERMS = [("wagtailadmin", "access_admin"), ("portal", "view_issuingbody")] + [
     ("associations", f"view_{m}") for m in ("association", "firm", "membership")
+] + [("core", "view_calendarday"), ("core", "view_calendaryear")] + [
+    ("consultations", f"{verb}_consultation") for verb in ("add", "change", "view")
+] + [("consultations", f"{verb}_reasontemplate") for verb in ("add", "change", "view")] + [
+    ("consultations", f"view_{m}") for m in ("comment", "draftversion", "notice", "response")
 ]
 PAGE_PERMS = {
     COMMITTEE_ADMIN: ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -88,3 +89,72 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableRecordError("审计日志不可删除。")
+
+
+# --- Holiday calendar (working days with 调休) -------------------------------------------------------
+# core.workdays reads these; core.services writes them.
+
+
+class CalendarYear(models.Model):
+    """The committee has entered this year's holiday arrangement (法定节假日 and 调休工作日).
+
+    A year that chinese_calendar does not know counts as known only when it has a row here: its weekdays
+    are then workdays and its weekends rest days, except the CalendarDay overrides.
+    """
+
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        unique=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text=_("Add the year once all its public holidays and make-up workdays are entered as calendar days."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+
+    def __str__(self):
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """One date whose status the committee sets, overriding chinese_calendar (for any year)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday / rest day")
+        WORKDAY = "workday", _("Make-up workday")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=50, blank=True, help_text=_("For example 春节 or 国庆节."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self):
+        label = f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
+        return f"{label}（{self.name}）" if self.name else label

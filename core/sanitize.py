@@ -1,5 +1,6 @@
 """The one place user HTML is cleaned. Called once, on the way in."""
 
+import html
 import re
 
 import bleach
@@ -31,3 +32,8 @@ def sanitize_html(text: str, *, profile: str = "basic") -> str:
         strip=True,
         strip_comments=True,
     )
+
+
+def plain_text(text: str) -> str:
+    """Text with every tag removed, entities decoded: stored as plain text and escaped when shown."""
+    return html.unescape(sanitize_html(text, profile="text")).strip()

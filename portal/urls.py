@@ -12,7 +12,7 @@ handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"
 
-coming_soon_sections = ["consultations", "credit", "experts", "events"]
+coming_soon_sections = ["credit", "experts", "events"]
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -20,7 +20,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("me/", views.dashboard, name="dashboard"),
+    path("me/consultations/", include("consultations.workspace_urls")),
     path("me/", include("associations.urls")),
+    path("consultations/", include("consultations.urls")),
+    path("api/v1/consultations/", include("consultations.api_urls")),
     path("", include("portal.policies.urls")),
     path("search/", include(search_urls.page_urlpatterns)),
     path("api/v1/search/", include(search_urls.api_urlpatterns)),

@@ -22,6 +22,7 @@ from associations.services import firm_user_bind, staff_bind
 from core.audit import audit_log
 
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from .consultations import seed_consultations
 from .organisations import ASSOCIATIONS, demo_data
 from .policies import ATTACHMENTS, ISSUING_BODIES, POLICIES, POLICIES_FILE
 
@@ -214,4 +215,5 @@ STEPS: tuple[Step, ...] = (
     Step("accounts", seed_accounts),
     Step("issuing_bodies", seed_issuing_bodies),
     Step("policies", seed_policies),
+    Step("consultations", seed_consultations),
 )

@@ -4,34 +4,22 @@ Plain Django views returning JsonResponse. Filters reuse the library page's Poli
 page, the API answers an unknown filter value with 400 {"error", "field"} so that a client learns about its typo.
 """
 
-import math
 
 from django.db.models import Prefetch
-from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from core.api import error_response, json_response, paginate, positive_int
+
 from .models import Category, Disclosure, IssuingBody, PolicyAttachment, PolicyPage, SubjectCategory, Validity
 from .selectors import PAGE_SIZE, SORTS, PolicyFilters, filter_policies, live_policies
 
 MAX_PAGE_SIZE = 100
 CACHE_SECONDS = 300
-JSON_OPTIONS = {"ensure_ascii": False}
-
-
-# --- responses ---------------------------------------------------------------------
-def _json(data, status=200):
-    return JsonResponse(data, status=status, json_dumps_params=JSON_OPTIONS)
-
-
-def _error(message, *, field=None, status=400):
-    body = {"error": str(message)}
-    if field:
-        body["field"] = field
-    return _json(body, status=status)
+_json, _error = json_response, error_response
 
 
 def _choices_text(values) -> str:
@@ -68,15 +56,6 @@ def _filter_error(params, filters: PolicyFilters):
     if filters.issuing_body and not IssuingBody.objects.filter(pk=filters.issuing_body).exists():
         return "issuing_body", _("There is no issuing body with the id %(value)s.") % {"value": filters.issuing_body}
     return None
-
-
-def _positive_int(params, name, default):
-    raw = params.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        return None
-    return int(raw)
 
 
 # --- serialisation -----------------------------------------------------------------
@@ -185,45 +164,16 @@ def policy_list(request):
     if problem:
         field, message = problem
         return _error(message, field=field)
-    page_size = _positive_int(params, "page_size", PAGE_SIZE)
+    page_size = positive_int(params, "page_size", PAGE_SIZE)
     if page_size is None or page_size > MAX_PAGE_SIZE:
         return _error(
             _("page_size must be a whole number from 1 to %(max)s.") % {"max": MAX_PAGE_SIZE}, field="page_size"
         )
-    number = _positive_int(params, "page", 1)
-    if number is None:
-        return _error(_("page must be a whole number from 1 upwards."), field="page")
-
-    qs = filter_policies(live_policies(), filters)
-    count = qs.count()
-    pages = max(1, math.ceil(count / page_size))
-    if number > pages:
-        return _error(
-            _("There is no page %(page)s: the results have %(pages)s page(s).") % {"page": number, "pages": pages},
-            field="page",
-            status=404,
-        )
-    start = (number - 1) * page_size
-    rows = list(qs.prefetch_related("tags")[start : start + page_size]) if count else []
-
-    def page_link(n):
-        if n < 1 or n > pages:
-            return None
-        query = params.copy()
-        query["page"] = str(n)
-        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-
-    return _json(
-        {
-            "count": count,
-            "page": number,
-            "pages": pages,
-            "page_size": page_size,
-            "next": page_link(number + 1),
-            "previous": page_link(number - 1),
-            "results": [policy_summary(request, p) for p in rows],
-        }
-    )
+    qs = filter_policies(live_policies(), filters).prefetch_related("tags")
+    page, problem = paginate(request, qs, page_size=page_size)
+    if problem:
+        return problem
+    return _json(page.as_dict([policy_summary(request, p) for p in page.rows], page_size=page_size))
 
 
 @require_safe

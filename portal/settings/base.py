@@ -9,6 +9,7 @@ INSTALLED_APPS = [
     # Our apps first so their templates and translations win.
     "core",
     "associations",
+    "consultations",
     "portal",
     "search",
     # Wagtail
