@@ -67,6 +67,8 @@ def comments(request, pk, *, drop_point=None, drop_form=None):
 def adopt(request, pk):
     """Turn the chosen pending points into the comment page's preselection (``?points=1,2``)."""
     consultation = _consultation(request, pk)
+    if not any(s.association is not None for s in permissions.speakers_for(request.user, consultation)):
+        raise Http404
     ids = [int(value) for value in request.GET.getlist("points") if value.isdigit()]
     chosen = list(
         MemberPoint.objects.filter(consultation=consultation, pk__in=ids, status=MemberPoint.Status.PENDING,

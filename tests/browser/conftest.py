@@ -74,8 +74,11 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def portal_url(tmp_path_factory):
-    """Base URL (no trailing slash) of a freshly migrated and seeded portal."""
+def portal_env(tmp_path_factory) -> dict:
+    """The environment of the portal's manage.py commands: tests.browser.settings on the throwaway database.
+
+    Tests may run `manage.py` with it (cwd ROOT) to act on the same data as the session server.
+    """
     tmp = tmp_path_factory.mktemp("portal-browser")
     env = {
         **os.environ,
@@ -84,6 +87,14 @@ def portal_url(tmp_path_factory):
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("DATABASE_URL", None)
+    return env
+
+
+@pytest.fixture(scope="session")
+def portal_url(portal_env):
+    """Base URL (no trailing slash) of a freshly migrated and seeded portal."""
+    env = portal_env
+    tmp = Path(env["PORTAL_BROWSER_DB"]).parent
     _manage(env, "migrate", "--noinput", "-v", "0")
     _manage(env, "seed_demo", "-v", "0")
 
