@@ -7,24 +7,19 @@ as a form error.
 from django import forms
 from django.db.models import Q
 from django.utils.html import linebreaks
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association, Firm
 
+from .forms import MultipleFileField
 from .models import Article, Channel, Comment, Consultation, Kind, Status
+from .services.consultations import MINIMUM_PERIOD
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_DOCX_BYTES = 20 * 1024 * 1024
 MAX_FIRM_CANDIDATES = 5
 RICH_FIELDS = ("summary", "explanation", "legal_basis")
-# The legal minimum period per kind, as shown next to the form (the service checks it on publishing).
-MINIMUM_PERIOD_HINTS = {
-    Kind.RULE: _("at least 30 days"),
-    Kind.NORMATIVE: _("at least 7 working days"),
-    Kind.NORMATIVE_MARKET: _("at least 30 days"),
-    Kind.STANDARD: _("no legal minimum"),
-    Kind.INTERNAL: _("no legal minimum"),
-}
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -54,9 +49,20 @@ def as_html(value: str) -> str:
     return linebreaks(value, autoescape=True)
 
 
+def minimum_period_hint(kind: str) -> str:
+    """The legal minimum period of ``kind`` in words, from the services' MINIMUM_PERIOD (which checks it on
+    publishing): "at least 30 days", "at least 7 working days" or "no legal minimum"."""
+    days, workdays = MINIMUM_PERIOD.get(kind, (0, 0))
+    if workdays:
+        return ngettext("at least %(n)s working day", "at least %(n)s working days", workdays) % {"n": workdays}
+    if days:
+        return ngettext("at least %(n)s day", "at least %(n)s days", days) % {"n": days}
+    return gettext("no legal minimum")
+
+
 def minimum_period_hints() -> list[tuple[str, str, str]]:
     """(kind value, kind label, minimum) for the help block next to the kind field."""
-    return [(kind.value, kind.label, MINIMUM_PERIOD_HINTS[kind]) for kind in Kind]
+    return [(kind.value, kind.label, minimum_period_hint(kind)) for kind in Kind]
 
 
 class ConsultationForm(forms.ModelForm):
@@ -157,21 +163,6 @@ class ExtendForm(forms.Form):
 class StatusFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All"))] + list(Status.choices))
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
-        return [super().clean(data, initial)] if data else []
 
 
 class ArticleChoiceField(forms.ModelChoiceField):

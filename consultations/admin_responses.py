@@ -14,9 +14,8 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -26,6 +25,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from core.audit import audit_log
 from core.errors import DomainError
+from core.exports import XLSX_TYPE, export_response
+from core.params import parse_positive_int, parse_positive_ints
 from core.roles import is_committee_staff
 
 from . import admin_tracker, permissions, services
@@ -95,14 +96,13 @@ class ConsultationAdminMixin(WagtailAdminTemplateMixin):
         return f"{self.consultation.number} {self.consultation.title}"
 
     def get_breadcrumbs_items(self):
-        items = list(self.breadcrumbs_items)
-        try:  # the consultation list and page of consultations/admin_views.py, when mounted
-            items += [{"url": reverse("consultations_admin:index"), "label": gettext_lazy("Consultations")},
-                      {"url": reverse("consultations_admin:detail", args=[self.consultation.pk]),
-                       "label": self.consultation.number}]
-        except NoReverseMatch:
-            items.append({"url": "", "label": self.get_page_subtitle()})
-        return items + [{"url": "", "label": self.get_page_title()}]
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("consultations_admin:index"), "label": gettext_lazy("Consultations")},
+            {"url": reverse("consultations_admin:detail", args=[self.consultation.pk]),
+             "label": self.consultation.number},
+            {"url": "", "label": self.get_page_title()},
+        ]
 
     def links(self) -> dict:
         pk = self.consultation.pk
@@ -110,7 +110,7 @@ class ConsultationAdminMixin(WagtailAdminTemplateMixin):
             "responses": reverse("consultations_admin:responses", args=[pk]),
             "tracker": reverse("consultations_admin:tracker", args=[pk]),
             "export": reverse("consultations_admin:responses_export", args=[pk]),
-            "outcome_preview": f"/consultations/{pk}/outcome/",
+            "outcome_preview": reverse("consultations:outcome", args=[pk]),
         }
 
     def get_context_data(self, **kwargs):
@@ -201,7 +201,7 @@ class ActionView(WorkbenchView):
         post = self.request.POST
         article = post.get("new_article", "")
         return {"result": post.get("result", ""), "reason": post.get("reason", ""), "note": post.get("note", ""),
-                "of": post.get("of", ""), "new_article": int(article) if article.isdigit() else None}
+                "of": post.get("of", ""), "new_article": parse_positive_int(article)}
 
     def failed(self, exc: DomainError):
         messages.error(self.request, str(exc))
@@ -233,7 +233,7 @@ class BulkView(ActionView):
 
     def perform(self):
         answer = AnswerForm(self.request.POST).answer()
-        selected = [int(v) for v in self.request.POST.getlist("comments") if v.isdigit()]
+        selected = parse_positive_ints(self.request.POST.getlist("comments"))
         saved = services.response_bulk(actor=self.request.user, consultation=self.consultation, comments=selected,
                                        result=answer["result"], reason=answer["reason"])
         return _("%(n)s answers saved (not yet published).") % {"n": len(saved)}
@@ -244,8 +244,9 @@ def find_comment(consultation: Consultation, number: str) -> Comment:
     number = (number or "").strip()
     comments = Comment.objects.submitted().filter(consultation=consultation)
     found = None
-    if number.isdigit():
-        found = comments.filter(sequence=int(number)).first()
+    sequence = parse_positive_int(number)
+    if sequence is not None:
+        found = comments.filter(sequence=sequence).first()
     elif number:
         found = comments.filter(receipt_number__iexact=number).first()
     if found is None:
@@ -317,9 +318,7 @@ def export_view(request, pk):
     data = export_comments_xlsx(consultation, published_only=False)
     audit_log(actor=request.user, action="consultations.comments.exported", obj=consultation,
               data={"published_only": False})
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{consultation.number}-comments.xlsx"'
-    return response
+    return export_response(data, f"{consultation.number}-意见清单.xlsx", XLSX_TYPE)
 
 
 urlpatterns = [

@@ -28,7 +28,7 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from core.errors import DomainError
 
-from . import permissions, services
+from . import admin_responses, permissions, services
 from .admin_forms import (
     ConsultationForm,
     ExtendForm,
@@ -380,6 +380,4 @@ urlpatterns = [
 
 def admin_urlpatterns() -> list:
     """These pages plus the responses workbench and tracker (consultations.admin_responses.urlpatterns)."""
-    from . import admin_responses
-
-    return [*urlpatterns, *getattr(admin_responses, "urlpatterns", [])]
+    return [*urlpatterns, *admin_responses.urlpatterns]

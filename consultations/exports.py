@@ -46,6 +46,7 @@ CONTENT_TYPES = {"docx": DOCX_TYPE, "xlsx": XLSX_TYPE, "csv": CSV_TYPE}
 OUTCOME_SHEET = "意见采纳情况"
 STATS_SHEET = "统计"
 COMMENTS_SHEET = "意见清单"
+HIDDEN_NOTE = "该意见内容不予公开"
 
 OUTCOME_COLUMNS = [
     ("序号", 6), ("回执编号", 18), ("提出单位", 26), ("提出单位类型", 12), ("征求对象", 26), ("渠道", 10),
@@ -83,11 +84,10 @@ def _entries(rows: list[selectors.OutcomeRow]) -> list[Entry]:
 
 
 def _public_texts(comment: Comment) -> tuple[str, str, str]:
-    """(问题, 理由依据, 修改建议) as published: a hidden comment's text is replaced by a note."""
+    """(问题, 理由依据, 修改建议) as published: a hidden comment's text is replaced by a note, without the reason
+    for hiding it (the public page and the API do not show it either; the committee's list does)."""
     if comment.is_hidden:
-        note = "该意见内容不予公开"
-        reason = html_to_text(comment.hidden_reason)
-        return (f"{note}（{reason}）" if reason else note), "", ""
+        return HIDDEN_NOTE, "", ""
     return html_to_text(comment.problem), html_to_text(comment.reason), html_to_text(comment.suggestion)
 
 

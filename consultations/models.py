@@ -10,9 +10,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
 
 from associations.models import Association, Firm
 from core.models import TimeStampedModel
+from core.sanitize import plain_text
 
 
 class Kind(models.TextChoices):
@@ -61,7 +63,7 @@ class ConsultationQuerySet(models.QuerySet):
         return self.published().filter(outcome_published_at__isnull=False)
 
 
-class Consultation(TimeStampedModel):
+class Consultation(index.Indexed, TimeStampedModel):
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     department = models.CharField(_("drafting department"), max_length=100)
@@ -96,6 +98,18 @@ class Consultation(TimeStampedModel):
     )
 
     objects = ConsultationQuerySet.as_manager()
+
+    # Site search (docs/search.md, "Non-page content"): only published, non-internal consultations are indexed.
+    search_fields = [
+        index.SearchField("title", boost=2),
+        index.AutocompleteField("title"),
+        index.SearchField("summary"),  # sanitised HTML: the backend indexes its text
+        index.SearchField("explanation", role="body"),
+        index.SearchField("department"),
+        index.SearchField("number", role="head"),  # ZQ-2026-0012
+        index.FilterField("kind"),
+        index.FilterField("published_at"),
+    ]
 
     class Meta:
         ordering = ["-starts_at", "-id"]
@@ -133,6 +147,22 @@ class Consultation(TimeStampedModel):
         from django.urls import reverse
 
         return reverse("consultations:detail", args=[self.pk])
+
+    @property
+    def search_is_public(self) -> bool:
+        return self.published_at is not None and self.kind != Kind.INTERNAL
+
+    @classmethod
+    def public_search_queryset(cls):
+        return cls.objects.published().exclude(kind=Kind.INTERNAL)
+
+    @property
+    def search_result_date(self):
+        return timezone.localdate(self.starts_at)
+
+    @property
+    def search_snippet_source(self) -> list[str]:
+        return [plain_text(self.summary), plain_text(self.explanation)]
 
 
 class Notice(models.Model):

@@ -5,7 +5,7 @@ Objects a user may not see are 404 (views call :func:`can_view`), never 403.
 
 from dataclasses import dataclass
 
-from associations.models import Association, Firm, Membership
+from associations.models import Association, Firm
 from associations.permissions import is_association_staff
 from associations.selectors import firm_bindings_for, staff_bindings_for
 from core.roles import is_committee_admin, is_committee_staff
@@ -60,7 +60,9 @@ def can_manage(user, consultation=None) -> bool:
 
 
 def can_publish(user, consultation=None) -> bool:
-    """Publish a consultation or its outcome, extend, hide comments: committee administrators."""
+    """Publish a consultation, a version or the outcome, extend or reopen: committee administrators.
+
+    Moderation (hiding a comment) and answering are for all committee staff (:func:`can_manage`)."""
     return is_committee_admin(user)
 
 
@@ -85,8 +87,9 @@ def speakers_for(user, consultation: Consultation) -> list[Speaker]:
     speakers = []
     for binding in staff_bindings_for(user=user):
         association = binding.association
-        if audience == Audience.INVITED and not is_invited(consultation, association):
-            continue
+        if (audience == Audience.INVITED or consultation.kind == Kind.INTERNAL) and not is_invited(
+                consultation, association):
+            continue  # internal consultations are for the invited associations whatever the audience
         speakers.append(Speaker(Comment.AuthorKind.ASSOCIATION, association=association))
     if audience in (Audience.MEMBERS, Audience.PUBLIC) and consultation.kind != Kind.INTERNAL:
         for binding in firm_bindings_for(user=user):
@@ -104,7 +107,8 @@ def can_comment(user, consultation: Consultation) -> bool:
 
 def point_targets_for(user, consultation: Consultation) -> list[tuple[Firm, Association]]:
     """(firm, association) pairs: the user's firm may send draft points to that association (协会汇总意见)."""
-    if not getattr(user, "is_authenticated", False) or consultation.status_at() not in (Status.OPEN,):
+    if (not getattr(user, "is_authenticated", False) or consultation.status_at() != Status.OPEN
+            or consultation.kind == Kind.INTERNAL):
         return []
     pairs = []
     for binding in firm_bindings_for(user=user):
@@ -141,7 +145,3 @@ def owns_comment(user, comment: Comment) -> bool:
 def can_handle_points(user, association) -> bool:
     """Association staff consolidate their members' points."""
     return is_association_staff(user, association)
-
-
-def firm_is_member(firm, association) -> bool:
-    return Membership.objects.current().filter(firm=firm, association=association).exists()

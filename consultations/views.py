@@ -23,9 +23,11 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.params import parse_positive_int, parse_positive_ints
 from core.roles import is_committee_staff
 
 from . import diff, permissions, selectors, services
+from .exports import export_outcome
 from .forms import CommentForm
 from .models import Comment, CommentAttachment, Consultation, Kind, MemberPoint, Result, Status
 
@@ -89,11 +91,6 @@ def _visible_versions(user, consultation: Consultation) -> list:
     return selectors.published_versions(consultation)
 
 
-def _int(value) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 6 else None
-
-
 def _viewer(user) -> dict:
     staff = is_committee_staff(user)
     return {"is_staff": staff, "public": not staff}
@@ -127,7 +124,7 @@ def detail(request, pk):
     versions = _visible_versions(user, consultation)
     published = [v for v in versions if v.published_at is not None]
     current = published[-1] if published else None
-    requested = {v.number: v for v in versions}.get(_int(request.GET.get("version")))
+    requested = {v.number: v for v in versions}.get(parse_positive_int(request.GET.get("version")))
     version = requested or current or (versions[-1] if versions else None)
     articles = selectors.articles_of(version)
     counts = selectors.comment_counts_by_article(consultation, public=not staff)
@@ -193,10 +190,9 @@ def _pending_points(consultation: Consultation, speakers) -> list[MemberPoint]:
     ).select_related("firm", "association", "article").order_by("created_at", "id"))
 
 
-@login_required
 def _requested_points(request) -> list[str]:
     """Points preselected by the workspace's "adopt" link: ?points=1,2."""
-    return [p for p in request.GET.get("points", "").split(",") if p.strip().isdigit()]
+    return [str(pk) for pk in parse_positive_ints(request.GET.get("points", "").split(","))]
 
 
 def comment(request, pk):
@@ -304,8 +300,8 @@ def diff_view(request, pk):
     by_number = {v.number: v for v in versions}
     default_new = versions[-1] if versions else None
     default_old = versions[-2] if len(versions) >= 2 else None
-    old = by_number.get(_int(request.GET.get("from"))) or default_old
-    new = by_number.get(_int(request.GET.get("to"))) or default_new
+    old = by_number.get(parse_positive_int(request.GET.get("from"))) or default_old
+    new = by_number.get(parse_positive_int(request.GET.get("to"))) or default_new
     if old is None or new is None or old == new:
         old, new = default_old, default_new
     items = diff.diff_articles(selectors.articles_of(old), selectors.articles_of(new)) if old and new else []
@@ -362,8 +358,6 @@ def outcome_export(request, pk, fmt):
     consultation = _consultation(request, pk)
     if consultation.outcome_published_at is None:
         raise Http404
-    from .exports import export_outcome  # written alongside; imported late so the pages load without it
-
     content, filename, content_type = export_outcome(consultation, fmt)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)

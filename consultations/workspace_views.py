@@ -1,18 +1,18 @@
 """The consultations workspace at /me/consultations/: association staff follow the consultations their association
 is invited to, read their own comments and consolidate their members' points (协会汇总意见); firm users send draft
 points to their association and follow what became of them.
-
-Links to the public consultation pages (built elsewhere) use plain paths, see ``PUBLIC_PATHS``.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError
+from core.params import parse_positive_ints
 
 from . import permissions, services
 from .models import Consultation, Kind, MemberPoint
@@ -25,8 +25,6 @@ from .workspace_selectors import (
     orgs_for,
     workspace_sections,
 )
-
-COMMENT_PATH = "/consultations/{pk}/comment/"
 
 
 def _consultation(request, pk) -> Consultation:
@@ -57,7 +55,6 @@ def comments(request, pk, *, drop_point=None, drop_form=None):
         "panels": panels,
         "drop_point": drop_point,
         "drop_form": drop_form,
-        "comment_path": COMMENT_PATH.format(pk=consultation.pk),
     }
     return render(request, "consultations/workspace/comments.html", context)
 
@@ -69,7 +66,7 @@ def adopt(request, pk):
     consultation = _consultation(request, pk)
     if not any(s.association is not None for s in permissions.speakers_for(request.user, consultation)):
         raise Http404
-    ids = [int(value) for value in request.GET.getlist("points") if value.isdigit()]
+    ids = parse_positive_ints(request.GET.getlist("points"))
     chosen = list(
         MemberPoint.objects.filter(consultation=consultation, pk__in=ids, status=MemberPoint.Status.PENDING,
                                    association__staff__user=request.user)
@@ -79,7 +76,7 @@ def adopt(request, pk):
         messages.error(request, _("Choose at least one pending point."))
         return redirect("consultations_workspace:comments", pk=consultation.pk)
     points = ",".join(str(pk) for pk in chosen)
-    return redirect(f"{COMMENT_PATH.format(pk=consultation.pk)}?points={points}")
+    return redirect(f"{reverse('consultations:comment', args=[consultation.pk])}?points={points}")
 
 
 @login_required

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
+from core.params import parse_positive_int
+
 JSON_OPTIONS = {"ensure_ascii": False}
 
 
@@ -25,9 +27,7 @@ def positive_int(params, name: str, default: int) -> int | None:
     raw = params.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
-        return None
-    return int(raw)
+    return parse_positive_int(raw, max_digits=6)
 
 
 @dataclass

@@ -12,6 +12,9 @@ so that no n-gram spans two fields. Each field also has a *role* for ranking:
 A model can set the role explicitly: ``index.SearchField("summary", role="head")`` (modelsearch keeps unknown
 keyword arguments in ``field.kwargs``).
 
+Which objects are indexed at all: :func:`is_indexable` — an object whose ``search_is_public`` is False never is
+(non-page models, see docs/search.md "Non-page content"), a page only when live (unless ``INDEX_UNPUBLISHED``).
+
 Freshness (ties go to the newer document): the model attribute ``search_date_field`` if set, otherwise the first
 of ``date_published``, ``first_published_at``, ``last_published_at``, ``latest_revision_created_at``,
 ``published_at``, ``created_at``, ``created`` that has a value.
@@ -20,6 +23,7 @@ of ``date_published``, ``first_published_at``, ``last_published_at``, ``latest_r
 from __future__ import annotations
 
 import datetime
+import html
 import re
 
 from django.core.exceptions import FieldDoesNotExist
@@ -75,6 +79,34 @@ def _text(value) -> str:
     return force_str(value)
 
 
+def is_public(obj) -> bool:
+    """The object's own ``search_is_public`` (a property or a method); True for objects that do not declare it."""
+    value = getattr(obj, "search_is_public", True)
+    if callable(value):
+        value = value()
+    return bool(value)
+
+
+def is_live(obj) -> bool:
+    """False for a page (any DraftStateMixin object) that is not live."""
+    try:
+        from wagtail.models import DraftStateMixin
+    except ImportError:  # pragma: no cover
+        return True
+    return not isinstance(obj, DraftStateMixin) or bool(obj.live)
+
+
+def is_indexable(obj, *, index_unpublished: bool = False) -> bool:
+    """Whether a backend may hold ``obj`` in its index (otherwise it deletes the object's entry).
+
+    An object that says it is not public (``search_is_public`` False: a draft or internal consultation) is never
+    indexed, whatever ``INDEX_UNPUBLISHED`` says — nothing private is ever in the index. A page that is not live
+    is indexed only with ``INDEX_UNPUBLISHED`` (for the Wagtail admin search)."""
+    if not is_public(obj):
+        return False
+    return index_unpublished or is_live(obj)
+
+
 def _role(model, field: SearchField, value: str) -> str:
     role = field.kwargs.get("role")
     if role in ("title", "number", "head", "body"):
@@ -116,6 +148,8 @@ def _search_texts(obj, search_fields, out: dict[str, list[str]], *, top_level: b
                 continue
             if "<" in text and ">" in text:
                 text = strip_tags(text)
+            if "&" in text:
+                text = html.unescape(text)  # sanitised HTML keeps &amp; &lt; …: index the characters
             if isinstance(field, AutocompleteField):
                 if top_level:
                     out["auto"].append(text)

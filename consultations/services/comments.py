@@ -18,6 +18,7 @@ from core.sanitize import plain_text, sanitize_html
 
 from .. import permissions
 from ..models import Article, Channel, Comment, CommentAttachment, Consultation, MemberPoint
+from .consultations import period_dates
 from .mail import send_after_commit
 
 MAX_FIELD_CHARS = 10_000
@@ -128,7 +129,10 @@ def comment_submit(*, actor, consultation: Consultation, speaker: str, article=N
             raise DomainError(_("The consultation closed at %(deadline)s; comments are no longer accepted.")
                               % {"deadline": deadline})
         article = _resolve_article(consultation, article)
-        name = chosen.name or actor.display_name
+        if consultation.outcome_published_at is not None:
+            raise _forbidden()
+        # A person speaks under their full name, never their email address.
+        name = chosen.name or actor.full_name.strip() or str(Comment.AuthorKind.PUBLIC.label)
         comment = _create(
             consultation=consultation, article=article, fields=fields, files=uploads, author_kind=chosen.kind,
             association=chosen.association, firm=chosen.firm, author_name=name, submitted_by=actor,
@@ -203,7 +207,7 @@ def comment_register_offline(*, actor, consultation: Consultation, channel: str,
         if consultation.outcome_published_at is not None:
             raise DomainError(_("The outcome is already published."))
         article = _resolve_article(consultation, article)
-        late = received_on > timezone.localtime(consultation.ends_at).date()
+        late = received_on > period_dates(consultation.starts_at, consultation.ends_at)[1]
         comment = _create(
             consultation=consultation, article=article, fields=fields, files=uploads, author_kind=author_kind,
             association=association, firm=firm, author_name=author_name, submitted_by=actor, channel=channel,
@@ -247,6 +251,8 @@ def comment_mark_duplicate(*, actor, comment: Comment, of: Comment | None) -> Co
         raise _forbidden()
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if comment.consultation.outcome_published_at is not None:
+            raise DomainError(_("The outcome is published: comments can no longer be regrouped."))
         if of is not None:
             of = Comment.objects.get(pk=of.pk)
             if of.duplicate_of_id:

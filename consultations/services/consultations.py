@@ -4,7 +4,7 @@ period, extend or reopen with a public notice, new versions parsed from text or 
 from datetime import datetime, timedelta
 from uuid import uuid4
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from core.sanitize import plain_text, sanitize_html
 from core.workdays import count_workdays
 
 from .. import diff, parsing, permissions
-from ..models import Article, Audience, Consultation, DraftVersion, Kind, Notice
+from ..models import Article, Audience, Consultation, DraftVersion, Kind, Notice, Response
 
 # The legal minimum period per kind: (calendar days, working days). 规章 ≥ 30 日; 规范性文件 ≥ 7 个工作日;
 # 涉及市场主体的规范性文件 ≥ 30 日.
@@ -35,7 +35,7 @@ def _require(ok: bool, message: str = "") -> None:
         raise DomainError(message or _("You do not have permission to do this."))
 
 
-def _local_dates(starts_at: datetime, ends_at: datetime):
+def period_dates(starts_at: datetime, ends_at: datetime):
     """The calendar dates a period covers, in Asia/Shanghai: from the start's date to the date of its last
     moment (a period ending at 00:00 does not cover that day)."""
     first = timezone.localtime(starts_at).date()
@@ -49,7 +49,7 @@ def minimum_period_error(*, kind: str, starts_at: datetime, ends_at: datetime) -
     Raises UnknownCalendarYear (a DomainError) when a working-day period touches a year the calendar lacks.
     """
     days, workdays = MINIMUM_PERIOD.get(kind, (0, 0))
-    first, last = _local_dates(starts_at, ends_at)
+    first, last = period_dates(starts_at, ends_at)
     covered = (last - first).days + 1
     if days and covered < days:
         return _("The legal minimum period for this kind is %(days)s days; this period covers %(covered)s days.") % {
@@ -93,12 +93,21 @@ def _validate(consultation: Consultation) -> None:
 def consultation_create(*, actor, invited=(), **fields) -> Consultation:
     _require(permissions.can_manage(actor))
     cleaned = _clean_fields(fields)
+    year = timezone.localtime(cleaned.get("starts_at") or timezone.now()).year
+    consultation = Consultation(year=year, sequence=0, created_by=actor, **cleaned)
+    _validate(consultation)
     with transaction.atomic():
-        year = timezone.localtime(cleaned.get("starts_at") or timezone.now()).year
-        last = Consultation.objects.select_for_update().filter(year=year).aggregate(m=Max("sequence"))["m"]
-        consultation = Consultation(year=year, sequence=(last or 0) + 1, created_by=actor, **cleaned)
-        _validate(consultation)
-        consultation.save()
+        for attempt in range(5):  # two creations at once may pick the same number: the unique constraint decides
+            last = Consultation.objects.filter(year=year).aggregate(m=Max("sequence"))["m"]
+            consultation.sequence = (last or 0) + 1
+            try:
+                with transaction.atomic():
+                    consultation.save()
+                break
+            except IntegrityError:
+                consultation.pk = None
+                if attempt == 4:
+                    raise
         consultation.invited_associations.set(invited)
         audit_log(actor=actor, action="consultations.consultation.created", obj=consultation,
                   data={"number": consultation.number, "invited": [a.pk for a in invited]})
@@ -140,7 +149,8 @@ def consultation_publish(*, actor, consultation: Consultation) -> Consultation:
                               field="invited_associations")
         if consultation.ends_at <= timezone.now():
             raise DomainError(_("The end of the period has already passed."), field="ends_at")
-        error = minimum_period_error(kind=consultation.kind, starts_at=consultation.starts_at,
+        # The period the public really gets starts now when the stored start has already passed.
+        error = minimum_period_error(kind=consultation.kind, starts_at=max(consultation.starts_at, timezone.now()),
                                      ends_at=consultation.ends_at)
         if error and not consultation.shortened_reason:
             raise DomainError(error + _(" A shorter period needs a recorded reason, shown on the public page."),
@@ -206,8 +216,12 @@ def version_create(*, actor, consultation: Consultation, title: str = "", text: 
         previous = consultation.versions.filter(published_at__isnull=False).order_by("-number").first()
         if previous is not None and not change_note:
             raise DomainError(_("Describe the changes (修改说明) of the new version."), field="change_note")
-        # An unpublished version is replaced rather than stacked.
-        consultation.versions.filter(published_at__isnull=True).delete()
+        # An unpublished version is replaced rather than stacked, unless answers already point at its articles.
+        unpublished = consultation.versions.filter(published_at__isnull=True)
+        if Response.objects.filter(new_article__version__in=unpublished).exists():
+            raise DomainError(_("Answers already refer to articles of the unpublished version; publish it and "
+                                "make the changes in a further version."))
+        unpublished.delete()
         number = (previous.number + 1) if previous else 1
         version = DraftVersion.objects.create(
             consultation=consultation, number=number, title=(title or consultation.title).strip()[:200],

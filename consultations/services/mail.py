@@ -1,13 +1,16 @@
 """Mail sent by consultation services, always after the transaction commits."""
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 
 
-def send_after_commit(*, template: str, context: dict, recipients) -> None:
-    """Render ``consultations/email/<template>_subject.txt`` and ``_body.txt`` and send once committed."""
+def send_after_commit(*, template: str, context: dict, recipients, one_message: bool = False) -> None:
+    """Render ``consultations/email/<template>_subject.txt`` and ``_body.txt`` and send once committed.
+
+    One message per recipient, so people of different organisations never see each other's addresses;
+    ``one_message`` sends a single message to all (the addresses of one organisation)."""
     recipients = sorted({r for r in recipients if r})
     if not recipients:
         return
@@ -16,9 +19,12 @@ def send_after_commit(*, template: str, context: dict, recipients) -> None:
     def _send():
         subject = render_to_string(f"consultations/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"consultations/email/{template}_body.txt", context)
-        send_mail(subject, body, None, recipients, fail_silently=False)
+        groups = [recipients] if one_message else [[address] for address in recipients]
+        messages = [EmailMessage(subject, body, None, group) for group in groups]
+        get_connection().send_messages(messages)
 
-    transaction.on_commit(_send)
+    # robust: a mail server failure is logged and never turns a committed comment into an error page.
+    transaction.on_commit(_send, robust=True)
 
 
 def association_recipients(association) -> list[str]:

@@ -22,7 +22,7 @@ def _record_and_send(consultation, association, kind, template) -> bool:
                                     ends_at=consultation.ends_at, recipients=recipients)
             audit_log(actor="system", action=f"consultations.reminder.{kind}", obj=consultation,
                       data={"association": association.pk, "recipients": len(recipients)})
-            send_after_commit(template=template, recipients=recipients,
+            send_after_commit(template=template, recipients=recipients, one_message=True,
                               context={"consultation": consultation, "association": association})
     except IntegrityError:
         return False  # already sent for this deadline

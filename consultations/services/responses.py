@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from associations.models import AssociationStaff
 from core.audit import audit_log
 from core.errors import DomainError
 from core.sanitize import plain_text, sanitize_html
@@ -116,7 +117,16 @@ def outcome_publish(*, actor, consultation: Consultation, note: str = "", final_
         consultation.save(update_fields=["outcome_published_at", "outcome_note", "final_page", "updated_at"])
         audit_log(actor=actor, action="consultations.outcome.published", obj=consultation,
                   data={"answers": len(fresh), "first_time": first_time})
-        emails = Comment.objects.submitted().filter(consultation=consultation, submitted_by__isnull=False,
-                                                    channel="online").values_list("submitted_by__email", flat=True)
-        send_after_commit(template="outcome", recipients=list(emails), context={"consultation": consultation})
+        send_after_commit(template="outcome", recipients=_outcome_recipients([r.comment_id for r in fresh]),
+                          context={"consultation": consultation})
     return len(fresh)
+
+
+def _outcome_recipients(comment_ids) -> list[str]:
+    """Whoever submitted the newly answered comments online, and the staff of the associations that made them."""
+    comments = Comment.objects.filter(pk__in=comment_ids)
+    submitters = comments.filter(channel="online", submitted_by__isnull=False).values_list(
+        "submitted_by__email", flat=True)
+    staff = AssociationStaff.objects.filter(association__consultation_comments__in=comments).values_list(
+        "user__email", flat=True)
+    return sorted(set(submitters) | set(staff))

@@ -7,7 +7,7 @@ Three consultations tell the story of the committee consulting the associations:
   including a consolidated association comment (协会汇总意见) that adopts two member firms' points. The
   环境卫生协会 (sanitation@demo.local) has not commented yet: that is left for the demo visitor (and the
   browser journey), e.g. on 第五条.
-* 道路照明设施维护管理规范（征求意见稿） — a standard consulted 60 to 30 days ago, answered (采纳 / 部分采纳 /
+* 道路照明维护管理规范（征求意见稿） — a standard consulted 60 to 30 days ago, answered (采纳 / 部分采纳 /
   不采纳 / 不属于本文件调整范围, one group of duplicates, one answer revised before publication), revised into a
   second version (one article inserted, so the later ones are renumbered) and its outcome published 10 days ago.
 * 成都市户外广告设施设置管理规定（征求意见稿） — a 规章 starting in 5 days. Every kind used here has a
@@ -49,7 +49,7 @@ DATA = Path(__file__).parent / "data"
 ADMIN_EMAIL = "committee@demo.local"
 
 OPEN_TITLE = "成都市餐厨垃圾管理办法（征求意见稿）"
-CLOSED_TITLE = "道路照明设施维护管理规范（征求意见稿）"
+CLOSED_TITLE = "道路照明维护管理规范（征求意见稿）"
 UPCOMING_TITLE = "成都市户外广告设施设置管理规定（征求意见稿）"
 TITLES = (CLOSED_TITLE, OPEN_TITLE, UPCOMING_TITLE)
 
@@ -339,7 +339,7 @@ def seed_open(run: _Run) -> Consultation:
 
 
 def seed_closed(run: _Run) -> Consultation:
-    """道路照明设施维护管理规范（征求意见稿）: consulted 60–30 days ago, answered, version 2, outcome published."""
+    """道路照明维护管理规范（征求意见稿）: consulted 60–30 days ago, answered, version 2, outcome published."""
     t = run.t
     admin = run.admin
     consultation = run.create(

@@ -7,7 +7,7 @@ replica — searches the same index. Settings::
     WAGTAILSEARCH_BACKENDS = {
         "default": {
             "BACKEND": "search.backends.postgres",
-            "INDEX_UNPUBLISHED": False,   # as for the Whoosh backend
+            "INDEX_UNPUBLISHED": False,   # as for the Whoosh backend (search_is_public False: never indexed)
         }
     }
 
@@ -57,8 +57,8 @@ from modelsearch.backends.base import (
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
 
 from ..analysis import AnalyzedQuery, analyze_query, index_terms
-from ..documents import TITLE_NAMES, build_document
-from .whoosh import _int_pk, _is_live
+from ..documents import TITLE_NAMES, build_document, is_indexable
+from .whoosh import _int_pk
 
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position (larger ones are clamped)
 MAX_POSITIONS_PER_TERM = 256  # PostgreSQL keeps at most 256 positions per lexeme
@@ -406,7 +406,7 @@ class PostgresIndex(BaseIndex):
         deletes: dict[int, list[str]] = {}
         for obj in items:
             content_type = ContentType.objects.db_manager(manager.db).get_for_model(get_model_root(type(obj)))
-            if self.backend.index_unpublished or _is_live(obj):
+            if is_indexable(obj, index_unpublished=self.backend.index_unpublished):
                 fields = entry_fields(obj)
                 entries[(content_type.pk, fields["object_id"])] = IndexEntry(
                     content_type=content_type, indexed_at=now, **fields

@@ -31,7 +31,8 @@ of hot queries until the next commit (by any process). ``facet(field)`` counts a
 Pages that are not live are not indexed (``INDEX_UNPUBLISHED: False``): unpublishing removes the page from the
 index, so the public search cannot show it even if a view forgets ``.live()`` — at the price that the Wagtail
 admin search finds drafts only by their live version. Set ``INDEX_UNPUBLISHED: True`` to index drafts too
-(``.live()`` then does the filtering).
+(``.live()`` then does the filtering). Objects whose ``search_is_public`` is False (draft or internal
+consultations, …) are never indexed, whatever the setting (:func:`search.documents.is_indexable`).
 
 Approximations: ``Phrase`` is the AND of its bigrams (the index stores no positions, see
 ../shared/reference/search-scale.md); ``fields=[...]`` narrows to the ``title`` field when only ``title``/``name``
@@ -60,7 +61,7 @@ from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, Plai
 from whoosh import query as wq
 
 from ..analysis import AnalyzedQuery, analyze_query
-from ..documents import TITLE_NAMES, build_document, document_key, model_label
+from ..documents import TITLE_NAMES, build_document, document_key, is_indexable, model_label
 from ..store import get_store
 
 TITLE_BOOST = 3.0
@@ -72,14 +73,6 @@ MIN_WINDOW = 50  # hits fetched from Whoosh per round (more when the queryset fi
 BULK_PK_THRESHOLD = 500  # above this many pks, pass them as one array parameter instead of pk__in
 _INT_PK_TYPES = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField",
                  "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField"}
-
-
-def _is_live(obj) -> bool:
-    try:
-        from wagtail.models import DraftStateMixin
-    except ImportError:  # pragma: no cover
-        return True
-    return not isinstance(obj, DraftStateMixin) or bool(obj.live)
 
 
 def _int_pk(model) -> bool:
@@ -407,7 +400,7 @@ class WhooshIndex(BaseIndex):
     def _split(self, items):
         docs, deletes = [], []
         for obj in items:
-            if self.backend.index_unpublished or _is_live(obj):
+            if is_indexable(obj, index_unpublished=self.backend.index_unpublished):
                 docs.append(build_document(obj))
             else:
                 deletes.append(document_key(obj))

@@ -1,6 +1,7 @@
 """The committee's responses workbench (意见处理), moderation, outcome publication and tracker in the Wagtail admin."""
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 import time_machine
@@ -191,6 +192,31 @@ def test_bulk_answering_three_comments_with_a_template(client, editor, consultat
     assert actions().count("consultations.response.saved") == 3
 
 
+NOT_NUMBERS = ["²", "１", "-1", "9" * 30]
+
+
+@pytest.mark.parametrize("bad", NOT_NUMBERS)
+def test_bulk_ignores_comment_ids_that_are_no_whole_numbers(client, editor, consultation, associations, bad):
+    comment = submit(consultation, associations[0])
+    client.force_login(editor)
+    response = client.post(url("responses_bulk", consultation),
+                           {"comments": [bad, comment.pk], "result": Result.ADOPTED, "reason": "采纳。"})
+    assert response.status_code == 302
+    assert Response.objects.get().comment == comment
+    response = client.post(url("responses_bulk", consultation), {"comments": [bad], "result": Result.ADOPTED})
+    assert response.status_code == 200 and response.context["error_target"] == "bulk"
+
+
+@pytest.mark.parametrize("bad", NOT_NUMBERS)
+def test_an_answer_with_a_bad_new_article_is_refused_without_error(client, editor, consultation, associations, bad):
+    comment = submit(consultation, associations[0])
+    client.force_login(editor)
+    response = client.post(url("response_save", consultation, comment.pk),
+                           {"result": Result.NOT_ADOPTED, "new_article": bad})
+    assert response.status_code == 200
+    assert response.context["comments"][0].form["new_article"] is None
+
+
 def test_bulk_without_a_selection_changes_nothing(client, editor, consultation, associations):
     submit(consultation, associations[0])
     client.force_login(editor)
@@ -290,6 +316,19 @@ def test_grouping_under_an_unknown_number_changes_nothing(client, editor, consul
     comment = submit(consultation, associations[0])
     client.force_login(editor)
     response = client.post(url("comment_duplicate", consultation, comment.pk), {"of": "ZQ-1999-0001-0001"})
+    assert response.status_code == 200
+    assert response.context["error_target"] == f"c-{comment.pk}"
+    comment.refresh_from_db()
+    assert comment.duplicate_of is None
+
+
+@pytest.mark.parametrize("bad", ["²", "１", "-1", "9" * 30, "0"])
+def test_grouping_under_a_number_that_is_no_whole_number_changes_nothing(client, editor, consultation, associations,
+                                                                         bad):
+    submit(consultation, associations[0])  # sequence 1: "１" must not find it
+    comment = submit(consultation, associations[1])
+    client.force_login(editor)
+    response = client.post(url("comment_duplicate", consultation, comment.pk), {"of": bad})
     assert response.status_code == 200
     assert response.context["error_target"] == f"c-{comment.pk}"
     comment.refresh_from_db()
@@ -405,6 +444,10 @@ def test_export_of_all_comments_is_an_xlsx_and_is_audited(client, editor, consul
     assert response.status_code == 200
     assert response.content[:2] == b"PK"
     assert "consultations.comments.exported" in actions()
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert f"filename*=UTF-8''{quote(f'{consultation.number}-意见清单.xlsx')}" in disposition
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_the_workbench_links_to_the_export(client, editor, consultation):

@@ -87,6 +87,8 @@ def test_list_paginates_and_filters(client, admin, association, consultation):
 
 @pytest.mark.parametrize(("params", "field", "status"), [
     ({"page": "abc"}, "page", 400), ({"page": "0"}, "page", 400), ({"page": "9"}, "page", 404),
+    ({"page": "²"}, "page", 400), ({"page": "１"}, "page", 400), ({"page": "-1"}, "page", 400),
+    ({"page": "9" * 30}, "page", 400),
     ({"status": "draft"}, "status", 400), ({"kind": Kind.INTERNAL}, "kind", 400),
 ])
 def test_list_rejects_bad_parameters(client, consultation, params, field, status):

@@ -180,9 +180,15 @@ def test_hidden_text_stays_out_of_the_public_outcome(clock):
     built = WithHiddenAndWithdrawn(clock, 3)
     _document, rows = docx_rows(export_outcome(built.consultation, "docx")[0])
     assert "问题1" not in str(rows)
-    assert "含有个人信息" in rows[2][3]
+    assert rows[2][3] == "该意见内容不予公开"
+    assert "含有个人信息" not in str(rows)  # the reason for hiding is not public either
     assert rows[2][4] == label(RESULTS[1])  # its handling is public
     assert "撤回的意见" not in str(rows)
+    for fmt in ("xlsx", "csv"):
+        content = export_outcome(built.consultation, fmt)[0]
+        text = content.decode("utf-8-sig") if fmt == "csv" else str(xlsx_rows(content)[1])
+        assert "该意见内容不予公开" in text
+        assert "含有个人信息" not in text and "问题1" not in text
 
 
 def test_comments_xlsx_lists_withdrawn_and_hidden_comments_with_the_current_answer(clock):

@@ -163,6 +163,19 @@ def test_detail_shows_an_older_version_on_request(client, admin, consultation):
     assert client.get(url("detail", consultation.pk), {"version": "99"}).context["version"].number == 2
 
 
+# Unicode digits pass str.isdigit() but not int() ("²") or are no number of ours ("１"): never a 500.
+NOT_NUMBERS = ["²", "１", "-1", "9" * 30, "0", "1.0", " "]
+
+
+@pytest.mark.parametrize("bad", NOT_NUMBERS)
+def test_detail_with_a_version_that_is_no_whole_number_shows_the_current_one(client, admin, consultation, bad):
+    version = services.version_create(actor=admin, consultation=consultation, text=NEW_TEXT, change_note="修改")
+    services.version_publish(actor=admin, version=version)
+    response = client.get(url("detail", consultation.pk), {"version": bad})
+    assert response.status_code == 200
+    assert response.context["version"].number == 2
+
+
 # --- comments list -----------------------------------------------------------------------------------------
 def test_comments_page_filters_by_article_and_hides_hidden_comments(client, admin, consultation, association_admin):
     on_five = submit(association_admin, consultation, problem="第五条的意见")
@@ -201,6 +214,17 @@ def test_comment_page_needs_login(client, consultation):
     response = client.get(url("comment", consultation.pk))
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
+
+
+@pytest.mark.parametrize("bad", NOT_NUMBERS)
+def test_comment_page_ignores_preselected_points_that_are_no_whole_numbers(client, consultation, association,
+                                                                          association_admin, member_firm, bad):
+    point = services.member_point_submit(actor=firm_user(member_firm), consultation=consultation, firm=member_firm,
+                                         association=association, problem="会员单位的意见")
+    client.force_login(association_admin)
+    response = client.get(url("comment", consultation.pk), {"points": f"{bad},{point.pk}"})
+    assert response.status_code == 200
+    assert response.context["checked_points"] == [str(point.pk)]
 
 
 def test_comment_page_is_404_for_staff_of_an_association_not_invited(client, consultation, other_association):
@@ -395,7 +419,8 @@ def test_diff_between_two_versions(client, admin, consultation):
 
 
 @pytest.mark.parametrize("params", [{"from": "9", "to": "1"}, {"from": "x", "to": ""}, {"from": "2", "to": "2"},
-                                    {"from": "-1", "to": "99999999999"}])
+                                    {"from": "-1", "to": "99999999999"}, {"from": "²", "to": "²"},
+                                    {"from": "１", "to": "２"}, {"from": "9" * 30, "to": "0"}])
 def test_diff_with_bad_versions_falls_back_to_the_latest_two(client, admin, consultation, params):
     version = services.version_create(actor=admin, consultation=consultation, text=NEW_TEXT, change_note="修改")
     services.version_publish(actor=admin, version=version)
@@ -490,6 +515,16 @@ def test_outcome_export_downloads_with_a_chinese_file_name(client, admin, consul
     assert response.content
     if fmt == "csv":
         assert "已有规定" in response.content.decode("utf-8-sig")
+
+
+def test_outcome_csv_of_a_hidden_comment_says_withheld_without_the_reason(client, admin, consultation,
+                                                                          association_admin):
+    hidden = submit(association_admin, consultation, problem="带有手机号的意见")
+    services.comment_hide(actor=admin, comment=hidden, reason="含个人信息")
+    _publish_outcome(admin, consultation, [(hidden, Result.OUT_OF_SCOPE, "不属于本办法调整范围")])
+    text = client.get(url("outcome_export", consultation.pk, "csv")).content.decode("utf-8-sig")
+    assert "该意见内容不予公开" in text and "不属于本办法调整范围" in text
+    assert "含个人信息" not in text and "带有手机号的意见" not in text
 
 
 def test_outcome_export_of_a_draft_is_404(client, admin, association):

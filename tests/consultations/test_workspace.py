@@ -30,6 +30,15 @@ def drop_url(point):
     return reverse("consultations_workspace:point_drop", args=[point.pk])
 
 
+def adopt_url(consultation):
+    return reverse("consultations_workspace:adopt", args=[consultation.pk])
+
+
+def comment_form_url(consultation):
+    """The public comment form (consultations.urls), where the workspace sends staff to submit comments."""
+    return reverse("consultations:comment", args=[consultation.pk])
+
+
 @pytest.fixture
 def admin(db):
     return committee_user()
@@ -82,7 +91,7 @@ def test_invited_association_staff_see_the_consultation(client, consultation, as
     assert response.status_code == 200
     page = response.content.decode()
     assert consultation.title in page and consultation.number in page
-    assert f"/consultations/{consultation.pk}/comment/" in page
+    assert comment_form_url(consultation) in page
     [section] = response.context["sections"]
     [row] = section.rows
     assert row.consultation == consultation and not row.submitted and row.pending_points == 0 and row.may_comment
@@ -174,7 +183,7 @@ def test_staff_drop_one_point_and_adopt_another_and_the_firm_sees_both(
     client.force_login(association_admin)
     page = client.get(comments_url(consultation)).content.decode()
     assert member_firm.name in page and "第一条意见" in page and "第二条意见" in page
-    assert f"/consultations/{consultation.pk}/comment/?points={adopted.pk}" in page
+    assert f"{comment_form_url(consultation)}?points={adopted.pk}" in page
 
     response = client.post(drop_url(dropped), {"note": "已有上位法规定"})
     assert response.status_code == 302 and response["Location"] == comments_url(consultation)
@@ -185,7 +194,8 @@ def test_staff_drop_one_point_and_adopt_another_and_the_firm_sees_both(
     assert (adopted.status, adopted.comment) == (MemberPoint.Status.ADOPTED, comment)
 
     page = client.get(comments_url(consultation)).content.decode()
-    assert comment.receipt_number in page and f"/consultations/receipt/{comment.receipt_number}/" in page
+    assert comment.receipt_number in page
+    assert reverse("consultations:receipt", args=[comment.receipt_number]) in page
 
     client.force_login(firm_member)
     page = client.get(point_url(consultation)).content.decode()
@@ -213,7 +223,7 @@ def test_another_associations_staff_get_404_on_the_points(
     client.force_login(association_staff(other_association))
     assert client.post(drop_url(point), {"note": "x"}).status_code == 404
     assert client.get(comments_url(consultation)).status_code == 404
-    response = client.get(reverse("consultations_workspace:adopt", args=[consultation.pk]), {"points": point.pk})
+    response = client.get(adopt_url(consultation), {"points": point.pk})
     assert response.status_code == 404
     point.refresh_from_db()
     assert point.status == MemberPoint.Status.PENDING
@@ -227,10 +237,21 @@ def test_adopt_redirects_to_the_comment_page_with_the_chosen_pending_points(
     consultation = invite(consultation, other_association)
     foreign = send_point(firm_user(other_firm), consultation, other_firm, other_association)
     client.force_login(association_admin)
-    response = client.get(reverse("consultations_workspace:adopt", args=[consultation.pk]),
-                          {"points": [second.pk, first.pk, foreign.pk, "x"]})
+    response = client.get(adopt_url(consultation), {"points": [second.pk, first.pk, foreign.pk, "x"]})
     assert response.status_code == 302
-    assert response["Location"] == f"/consultations/{consultation.pk}/comment/?points={first.pk},{second.pk}"
+    assert response["Location"] == f"{comment_form_url(consultation)}?points={first.pk},{second.pk}"
+
+
+@pytest.mark.parametrize("bad", ["²", "１", "-1", "9" * 30, " ", "0"])
+def test_adopt_ignores_point_ids_that_are_not_ascii_whole_numbers(
+        client, consultation, association, association_admin, member_firm, firm_member, bad):
+    point = send_point(firm_member, consultation, member_firm, association)
+    client.force_login(association_admin)
+    response = client.get(adopt_url(consultation), {"points": [bad]})
+    assert response.status_code == 302 and response["Location"] == comments_url(consultation)  # none chosen
+    response = client.get(adopt_url(consultation), {"points": [bad, point.pk]})
+    assert response.status_code == 302
+    assert response["Location"] == f"{comment_form_url(consultation)}?points={point.pk}"
 
 
 # --- comments -----------------------------------------------------------------------------------------------------

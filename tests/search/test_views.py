@@ -22,7 +22,7 @@ def corpus(db):
 
 
 def _titles(response):
-    return [item["page"].title for item in response.context["items"]]
+    return [item["object"].title for item in response.context["items"]]
 
 
 @pytest.mark.parametrize(("q", "expected"), [("餐厨垃圾", KITCHEN), ("照明", LIGHTING), ("餐廚垃圾", KITCHEN)])
@@ -151,7 +151,8 @@ def test_bad_input_is_a_normal_page(client, corpus, q):
 
 
 def test_empty_query_in_api(client, corpus):
-    assert client.get("/api/v1/search/", {"q": "  "}).json() == {"count": 0, "page": 1, "pages": 1, "results": []}
+    empty = {"count": 0, "page": 1, "pages": 1, "results": [], "groups": []}
+    assert client.get("/api/v1/search/", {"q": "  "}).json() == empty
 
 
 def test_unpublished_page_never_appears(client, corpus):
