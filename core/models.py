@@ -95,7 +95,25 @@ class AuditEntry(models.Model):
 # core.workdays reads these; core.services writes them.
 
 
-class CalendarYear(models.Model):
+class CreatedRecord(models.Model):
+    """Who created a row and when (for small committee-kept tables)."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class CalendarYear(CreatedRecord):
     """The committee has entered this year's holiday arrangement (法定节假日 and 调休工作日).
 
     A year that chinese_calendar does not know counts as known only when it has a row here: its weekdays
@@ -109,16 +127,6 @@ class CalendarYear(models.Model):
         help_text=_("Add the year once all its public holidays and make-up workdays are entered as calendar days."),
     )
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["year"]
@@ -129,7 +137,7 @@ class CalendarYear(models.Model):
         return str(self.year)
 
 
-class CalendarDay(models.Model):
+class CalendarDay(CreatedRecord):
     """One date whose status the committee sets, overriding chinese_calendar (for any year)."""
 
     class Kind(models.TextChoices):
@@ -139,16 +147,6 @@ class CalendarDay(models.Model):
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=50, blank=True, help_text=_("For example 春节 or 国庆节."))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["date"]

@@ -5,13 +5,9 @@ savepoint of its own on top of it.
 """
 
 from datetime import timedelta
-from io import StringIO
 from unittest import mock
 
-import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from associations.models import FirmUser
@@ -42,27 +38,11 @@ from portal.demo.consultations import (
     RECYCLING,
     UPCOMING_TITLE,
 )
+from tests.portal.demo_helpers import seed
 
 User = get_user_model()
 
 
-def seed() -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        output = seed()
-        yield output
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(seeded, db):
-    return seeded
 
 
 def consultation(title: str) -> Consultation:

@@ -7,13 +7,9 @@ savepoint of its own on top of it.
 import datetime
 import io
 import re
-from io import StringIO
 
 import openpyxl
-import pytest
 import time_machine
-from django.core.management import call_command
-from django.db import transaction
 from docx import Document as WordDocument
 from taggit.models import Tag
 from wagtail.documents import get_document_model
@@ -26,27 +22,11 @@ from portal.demo.attachments import docx_document, pdf_document, xlsx_workbook
 from portal.demo.policies import ATTACHMENTS, ISSUING_BODIES, POLICIES
 from portal.policies.imports import ATTACHMENT_COLLECTION
 from portal.policies.models import Category, IssuingBody, PolicyAttachment, PolicyPage, Validity
+from tests.portal.demo_helpers import seed
 
 Document = get_document_model()
 
 
-def seed() -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        output = seed()
-        yield output
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(seeded, db):
-    return seeded
 
 
 def counts() -> dict[str, int]:
