@@ -37,7 +37,7 @@ from .admin_forms import (
     VersionForm,
     minimum_period_hints,
 )
-from .models import Article, Channel, Comment, Consultation, DraftVersion, Status
+from .models import Article, Channel, Comment, Consultation, DraftVersion
 
 PER_PAGE = 50
 # DomainError.field names that differ from the form's field names.
@@ -51,19 +51,7 @@ def add_domain_error(form, exc: DomainError) -> None:
 
 def admin_consultations(status: str = ""):
     """Every consultation (drafts and internal ones too) with its comment and invitation counts."""
-    now = timezone.now()
-    qs = Consultation.objects.all()
-    published = Q(published_at__isnull=False)
-    no_outcome = Q(outcome_published_at__isnull=True)
-    filters = {
-        Status.DRAFT: Q(published_at__isnull=True),
-        Status.UPCOMING: published & no_outcome & Q(starts_at__gt=now),
-        Status.OPEN: published & no_outcome & Q(starts_at__lte=now, ends_at__gt=now),
-        Status.CLOSED: published & no_outcome & Q(ends_at__lte=now),
-        Status.RESPONDED: published & ~no_outcome,
-    }
-    if status in filters:
-        qs = qs.filter(filters[status])
+    qs = Consultation.objects.with_status(status)
     comments = (Comment.objects.filter(consultation=OuterRef("pk"), status=Comment.Status.SUBMITTED).order_by()
                 .values("consultation").annotate(n=Count("pk")).values("n"))
     through = Consultation.invited_associations.through

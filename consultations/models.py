@@ -49,18 +49,21 @@ class ConsultationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_at__isnull=False)
 
-    def open(self, now=None):
+    def with_status(self, status: str, now=None):
+        """Consultations whose derived status (Consultation.status_at) is ``status``; unknown → unfiltered."""
         now = now or timezone.now()
-        return self.published().filter(starts_at__lte=now, ends_at__gt=now)
+        published, no_outcome = Q(published_at__isnull=False), Q(outcome_published_at__isnull=True)
+        conditions = {
+            Status.DRAFT: Q(published_at__isnull=True),
+            Status.UPCOMING: published & no_outcome & Q(starts_at__gt=now),
+            Status.OPEN: published & no_outcome & Q(starts_at__lte=now, ends_at__gt=now),
+            Status.CLOSED: published & no_outcome & Q(ends_at__lte=now),
+            Status.RESPONDED: published & ~no_outcome,
+        }
+        return self.filter(conditions[status]) if status in conditions else self
 
-    def upcoming(self, now=None):
-        return self.published().filter(starts_at__gt=now or timezone.now())
-
-    def closed(self, now=None):
-        return self.published().filter(ends_at__lte=now or timezone.now(), outcome_published_at__isnull=True)
-
-    def responded(self):
-        return self.published().filter(outcome_published_at__isnull=False)
+    def open(self, now=None):
+        return self.with_status(Status.OPEN, now)
 
 
 class Consultation(index.Indexed, TimeStampedModel):
@@ -139,6 +142,11 @@ class Consultation(index.Indexed, TimeStampedModel):
     @property
     def status(self) -> str:
         return self.status_at()
+
+    def accepts_comments(self, now=None) -> bool:
+        """Open, or closed but taking late comments (marked 逾期), and the outcome not yet published."""
+        status = self.status_at(now)
+        return status == Status.OPEN or (status == Status.CLOSED and self.allow_late)
 
     def get_status_display(self) -> str:
         return Status(self.status).label

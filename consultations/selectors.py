@@ -126,20 +126,11 @@ def counts_by_author(rows: list[OutcomeRow]) -> list[tuple[str, int, Counter]]:
 
 def consultation_list(*, status: str = "", kind: str = ""):
     """Published, non-internal consultations for the public list, newest first."""
-    from django.utils import timezone
-
     from .models import Kind
 
-    now = timezone.now()
     qs = Consultation.objects.published().exclude(kind=Kind.INTERNAL)
-    if status == "open":
-        qs = qs.filter(starts_at__lte=now, ends_at__gt=now, outcome_published_at__isnull=True)
-    elif status == "upcoming":
-        qs = qs.filter(starts_at__gt=now)
-    elif status == "closed":
-        qs = qs.filter(ends_at__lte=now, outcome_published_at__isnull=True)
-    elif status == "responded":
-        qs = qs.filter(outcome_published_at__isnull=False)
+    if status in ("open", "upcoming", "closed", "responded"):
+        qs = qs.with_status(status)
     if kind:
         qs = qs.filter(kind=kind)
     return qs.annotate(

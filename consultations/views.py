@@ -78,12 +78,6 @@ def plain(text: str, limit: int = SUMMARY_CHARS) -> str:
     return Truncator(html.unescape(strip_tags(text or "")).strip()).chars(limit)
 
 
-def accepts_comments(consultation: Consultation, now: datetime | None = None) -> bool:
-    """Open now, or closed but accepting late comments (marked 逾期), and the outcome not yet published."""
-    status = consultation.status_at(now)
-    return status == Status.OPEN or (status == Status.CLOSED and consultation.allow_late)
-
-
 def _visible_versions(user, consultation: Consultation) -> list:
     """Published versions; the committee also sees a version not yet published."""
     if is_committee_staff(user):
@@ -133,7 +127,7 @@ def detail(request, pk):
 
     now = timezone.now()
     can_comment = permissions.can_comment(user, consultation)
-    accepting = accepts_comments(consultation, now)
+    accepting = consultation.accepts_comments(now)
     see_comments = permissions.can_see_comments(user, consultation)
     latest, comment_total = [], 0
     if see_comments:
@@ -223,7 +217,7 @@ def comment(request, pk):
         "consultation": consultation,
         "status": consultation.status_at(now),
         "countdown": countdown(consultation.ends_at, now),
-        "accepting": accepts_comments(consultation, now) or request.method == "POST",
+        "accepting": consultation.accepts_comments(now) or request.method == "POST",
         "form": form,
         "articles": articles,
         "selected_article": form.selected_article_pk(),

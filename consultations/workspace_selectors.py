@@ -64,10 +64,6 @@ def firm_point_associations(consultation: Consultation, firm: Firm, invited: set
             if consultation.audience != Audience.INVITED or m.association_id in invited]
 
 
-def accepts_comments_now(consultation: Consultation, status: str) -> bool:
-    return status == Status.OPEN or (status == Status.CLOSED and consultation.allow_late)
-
-
 def _invited_map(consultation_ids) -> dict[int, set[int]]:
     through = Consultation.invited_associations.through
     invited: dict[int, set[int]] = {pk: set() for pk in consultation_ids}
@@ -162,7 +158,7 @@ def _association_row(c, association, invited, comments, points, now) -> Row | No
     status = c.status_at(now)
     return Row(c, status, comment_count=comments[(c.pk, ASSOCIATION, association.pk)],
                pending_points=points[(c.pk, ASSOCIATION, association.pk, MemberPoint.Status.PENDING)],
-               may_comment=accepts_comments_now(c, status) and association_eligible(c, association, invited))
+               may_comment=c.accepts_comments(now) and association_eligible(c, association, invited))
 
 
 def _firm_row(c, firm, invited, comments, points, now) -> Row | None:
@@ -174,7 +170,7 @@ def _firm_row(c, firm, invited, comments, points, now) -> Row | None:
     if not (may_comment or targets or count or any(own.values())):
         return None
     return Row(c, status, comment_count=count, pending_points=own[MemberPoint.Status.PENDING],
-               point_count=sum(own.values()), may_comment=may_comment and accepts_comments_now(c, status),
+               point_count=sum(own.values()), may_comment=may_comment and c.accepts_comments(now),
                point_targets=targets)
 
 
@@ -266,7 +262,7 @@ def consultation_panels(consultation: Consultation, orgs: Orgs, invited: set[int
         panel.pending = [p for p in mine if p.status == MemberPoint.Status.PENDING]
         panel.handled = [p for p in mine if p.status != MemberPoint.Status.PENDING]
         eligible = association_eligible(consultation, association, invited)
-        panel.may_comment = eligible and accepts_comments_now(consultation, status)
+        panel.may_comment = eligible and consultation.accepts_comments(now)
         if eligible or panel.comments or mine:
             panels.append(panel)
     for firm in orgs.firms:
@@ -276,7 +272,7 @@ def consultation_panels(consultation: Consultation, orgs: Orgs, invited: set[int
         panel.handled = [p for p in mine if p.status != MemberPoint.Status.PENDING]
         may_comment = firm_may_comment(consultation, firm)
         targets = firm_point_associations(consultation, firm, invited)
-        panel.may_comment = may_comment and accepts_comments_now(consultation, status)
+        panel.may_comment = may_comment and consultation.accepts_comments(now)
         panel.may_send_points = bool(targets) and status == Status.OPEN
         if may_comment or targets or panel.comments or mine:
             panels.append(panel)
