@@ -202,3 +202,54 @@ def test_refused_posts_change_nothing(client, world):
     world.consultation.refresh_from_db()
     assert (world.comment.status, world.point.status, world.consultation.published_at) == before
     assert world.comment.hidden_at is None
+
+
+# --- other kinds of consultation --------------------------------------------------------------------------
+HIDDEN_FROM_OUTSIDERS = ("consultations:detail", "consultations:comments", "consultations:diff",
+                         "consultations:comment", "consultations_api:detail")
+
+
+@pytest.mark.parametrize("name", HIDDEN_FROM_OUTSIDERS)
+def test_internal_consultation_is_404_outside_the_committee_and_the_invited(client, world, name):
+    internal = make_consultation(admin=world.users["admin"], kind="internal",
+                                 invited=list(world.consultation.invited_associations.all()))
+    got = {}
+    for role in ROLES:
+        client.logout()
+        if world.users[role] is not None:
+            client.force_login(world.users[role])
+        got[role] = client.get(reverse(name, kwargs={"pk": internal.pk})).status_code
+    outsiders = {role: got[role] for role in ("public", "firm", "other_staff")}
+    assert outsiders == dict.fromkeys(outsiders, 404)
+    assert got["anonymous"] in (302, 404)
+    if name != "consultations_api:detail":  # the public API never shows internal consultations
+        assert got["invited_staff"] == 200
+
+
+@pytest.mark.parametrize("name", ("consultations:detail", "consultations:comments", "consultations_api:detail"))
+def test_draft_consultation_is_404_for_everyone_outside_the_committee(client, world, name):
+    draft = make_consultation(admin=world.users["admin"], publish=False)
+    for role in ("anonymous", "public", "firm", "invited_staff", "other_staff"):
+        client.logout()
+        if world.users[role] is not None:
+            client.force_login(world.users[role])
+        assert client.get(reverse(name, kwargs={"pk": draft.pk})).status_code == 404, role
+
+
+def test_committee_only_comments_are_not_shown_to_outsiders_until_the_outcome(client, world):
+    from consultations.models import Visibility
+
+    quiet = make_consultation(admin=world.users["admin"], visibility=Visibility.COMMITTEE,
+                              invited=list(world.consultation.invited_associations.all()))
+    association = quiet.invited_associations.get()
+    services.comment_submit(actor=world.users["invited_staff"], consultation=quiet,
+                            speaker=f"association:{association.pk}", problem="只给委员会看的意见。")
+    for role in ("anonymous", "public", "other_staff"):
+        client.logout()
+        if world.users[role] is not None:
+            client.force_login(world.users[role])
+        page = client.get(reverse("consultations:comments", kwargs={"pk": quiet.pk}))
+        assert "只给委员会看的意见" not in page.content.decode(), role
+    client.force_login(world.users["editor"])
+    page = client.get(reverse("consultations:comments", kwargs={"pk": quiet.pk}))
+    assert "只给委员会看的意见" in page.content.decode()
