@@ -7,7 +7,8 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check-python install install-dev migrate seed test-sqlite test-postgres test-browser messages clean bench-consultations
+.PHONY: run test lint check-python install install-dev migrate seed test-sqlite test-postgres test-browser messages clean bench-consultations \
+	bench-search bench-search-postgres
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
@@ -79,3 +80,14 @@ clean:
 ## make bench-consultations: time the consultation exports (意见采纳情况 DOCX/XLSX/CSV) on 5,000 comments
 bench-consultations: install-dev
 	$(PY) bench/consultations_export.py
+
+## make bench-search [DOCS=20000]: Whoosh backend — index DOCS generated documents, query mix p50/p95, steady state
+DOCS ?= 20000
+bench-search: install-dev
+	@uptime
+	$(PY) bench/search.py --docs $(DOCS)
+
+## make bench-search-postgres [DOCS=20000]: the same corpus and queries on the PostgreSQL backend (throwaway cluster)
+bench-search-postgres: install-dev
+	@uptime
+	scripts/with-postgres.sh $(PY) bench/search_postgres.py --docs $(DOCS)

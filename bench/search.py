@@ -1,6 +1,6 @@
 """Whoosh search benchmark: index N generated Chinese documents, then time a fixed query mix.
 
-    .venv/bin/python bench/search.py --docs 20000 [--dir var/bench_index] [--keep]
+    .venv/bin/python bench/search.py --docs 20000 [--dir var/bench_index] [--keep]     (make bench-search DOCS=20000)
 
 Measures the index layer the site uses (search.store + the backend's query compiler), without the database:
 indexing documents/s, index size, and per-query p50/p95 for
@@ -9,6 +9,12 @@ indexing documents/s, index size, and per-query p50/p95 for
   * "top10+pks"    the same plus every matching pk (what a filtered queryset — live(), public() — sends to the
                    database as one array parameter for the count).
 The database's share (one `pk IN (array)` count) is not included; it is small next to Whoosh's at these sizes.
+
+Then a steady-state run: a stream of --stream requests drawn Zipf(1.0) from a query vocabulary whose head is the
+fixed mix above (common words most popular) and whose tail is ~1,000 generated specific queries; each request does
+what a results page does (compile, top hits + every matching pk) through the backend's per-process result cache
+(search.store.IndexStore.cached), and every --commit-every requests one document is rewritten and committed, which
+empties the cache as in production. The same stream is also timed with the cache off.
 The corpus has very common words in most documents (管理, 城市, 工作), a Zipf-distributed long tail of specific
 terms, names and 文号, like ../shared/reference/search-scale.md.
 """
@@ -118,6 +124,24 @@ def compiled(text, searcher=None):
     return compiler.whoosh_query(searcher)
 
 
+POPULARITY = ["common", "mid", "2-term", "docnum", "3-term", "rare", "surname"]  # head of the stream, in order
+
+
+def query_stream(n, seed=7, s=1.0):
+    """n query texts, Zipf(s) over [fixed mix (common words first)] + ~1,000 generated tail queries."""
+    rnd = random.Random(seed)
+    head = [q for cls in POPULARITY for q in QUERIES[cls]]
+    tail = SPECIFIC + [o + a for o in OBJECTS for a in ACTIONS]
+    tail += [f"{d} {t}" for d in DISTRICTS for t in SPECIFIC[:20]]
+    tail += [f"{t} {a}" for t in SPECIFIC for a in ACTIONS[:8]]
+    tail += [f"{o} {c}" for o in OBJECTS for c in COMMON[:6]]
+    tail += [f"{org}〔{y}〕{n}号" for org in ORGS[:2] for y in (2022, 2023, 2024) for n in range(1, 30)]
+    rnd.shuffle(tail)
+    vocab = list(dict.fromkeys(head + tail))
+    weights = [1 / (i + 1) ** s for i in range(len(vocab))]
+    return rnd.choices(vocab, weights, k=n), len(vocab)
+
+
 def percentile(values, pct):
     values = sorted(values)
     return values[min(len(values) - 1, max(0, round(pct / 100 * len(values)) - 1))]
@@ -129,6 +153,10 @@ def main():
     parser.add_argument("--dir", default=str(ROOT / "var" / "bench_index"))
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="reuse an existing index of the same size")
+    parser.add_argument("--stream", type=int, default=2000, help="requests in the steady-state stream (0: skip)")
+    parser.add_argument("--commit-every", type=int, default=100, help="one index commit per N stream requests")
+    parser.add_argument("--skip-classes", action="store_true", help="only the steady-state stream")
+    parser.add_argument("--cached-only", action="store_true", help="time the stream with the result cache only")
     args = parser.parse_args()
 
     path = Path(args.dir) / str(args.docs)
@@ -172,7 +200,7 @@ def main():
     }
     print(f"{'class':<10} {'mode':<12} {'p50 ms':>8} {'p95 ms':>8}   hits")
     all_samples = {mode: [] for mode in modes}
-    for cls, texts in QUERIES.items():
+    for cls, texts in ({} if args.skip_classes else QUERIES).items():
         for mode, fn in modes.items():
             samples, hits = [], []
             for text in texts:
@@ -186,7 +214,73 @@ def main():
             all_samples[mode].extend(samples)
             print(f"{cls:<10} {mode:<12} {statistics.median(samples):8.1f} {percentile(samples, 95):8.1f}   {hits}")
     for mode, samples in all_samples.items():
-        print(f"{'mix':<10} {mode:<12} {statistics.median(samples):8.1f} {percentile(samples, 95):8.1f}")
+        if samples:
+            print(f"{'mix':<10} {mode:<12} {statistics.median(samples):8.1f} {percentile(samples, 95):8.1f}")
+    if args.stream:
+        steady_state(store, args.stream, args.commit_every, (True,) if args.cached_only else (True, False))
+
+
+def steady_state(store, n, commit_every, caches=(True, False)):
+    """The Zipf stream through the result cache, with one index commit every ``commit_every`` requests."""
+    texts, vocab = query_stream(n)
+    rewrite = list(generate(50, seed=99))
+    model = PolicyPage._meta.label_lower
+
+    def request(text, cache, misses):
+        searcher = store.searcher()
+        cq = compiled(text, searcher)
+        if cq is None:
+            return
+        reader = searcher.reader()
+        model_filter = _model_filter(searcher, cq.model)
+
+        def ranked():
+            results = searcher.search(cq.ranked, limit=50, filter=model_filter)
+            pk_col, fresh_col = reader.column_reader("pk"), reader.column_reader("fresh")
+            hits = [(pk_col[d], s, fresh_col[d]) for d, s in results.items()]
+            hits.sort(key=lambda h: (-round(h[1], 6), -h[2]))
+            return [(pk, s) for pk, s, _ in hits], results.scored_length() < 50
+
+        def pks():
+            pk_col = reader.column_reader("pk")
+            return [pk_col[d] for d in searcher.docs_for_query(cq.match)
+                    if model_filter is None or d in model_filter]
+
+        if cache:
+            def counted(fn):
+                def compute():
+                    misses.append(1)
+                    return fn()
+                return compute
+            store.cached(searcher, ("ranked", repr(cq.ranked), model, 50), counted(ranked))
+            store.cached(searcher, ("pks", repr(cq.match), model), counted(pks))
+        else:
+            ranked()
+            pks()
+
+    print(f"\nsteady state: {n} requests, Zipf(1.0) over {vocab} distinct queries "
+          f"({len(set(texts))} distinct in the stream), one commit every {commit_every} requests")
+    for cache in caches:
+        saved = store.cache_size
+        store.cache_size = saved if cache else 0
+        samples, commit_ms, misses = [], [], []
+        for i, text in enumerate(texts):
+            if i and i % commit_every == 0:
+                doc = dict(rewrite[(i // commit_every) % len(rewrite)])
+                doc["key"], doc["pk"] = "bench.doc:0", "0"
+                doc["fresh"] = 1_600_000_000 + i
+                started = time.perf_counter()
+                store.write([doc])
+                commit_ms.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            request(text, cache, misses)
+            samples.append((time.perf_counter() - started) * 1000)
+        store.cache_size = saved
+        label = "cache on" if cache else "cache off"
+        print(f"stream {label:<10} p50 {statistics.median(samples):7.1f} ms  p95 {percentile(samples, 95):7.1f} ms  "
+              f"p99 {percentile(samples, 99):7.1f} ms  mean {statistics.mean(samples):6.1f} ms  "
+              f"(commit p50 {statistics.median(commit_ms):.0f} ms, excluded)"
+              + (f"; cache hits {1 - len(misses) / (2 * n):.0%} of lookups" if cache else ""))
 
 
 if __name__ == "__main__":
