@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelsearch.queryset import SearchableQuerySetMixin
 from wagtail.search import index
 
 from associations.models import Association, Firm
@@ -45,7 +46,7 @@ class Status(models.TextChoices):
     RESPONDED = "responded", _("Feedback published")  # 已反馈
 
 
-class ConsultationQuerySet(models.QuerySet):
+class ConsultationQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def published(self):
         return self.filter(published_at__isnull=False)
 

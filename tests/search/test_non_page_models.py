@@ -324,3 +324,13 @@ def test_query_count_does_not_grow_with_consultations(client, admin):
         consultation(admin, title=f"餐厨垃圾收运管理规定（征求意见稿{i}）")
     many = {name: _queries(client, url, params) for name, (url, params, _n) in QUERY_CASES.items()}
     assert few == many == {name: n for name, (_url, _params, n) in QUERY_CASES.items()}
+
+
+
+def test_the_model_manager_searches_like_page_objects(admin):
+    """``Consultation.objects.search()`` works like ``Page.objects.search()`` (modelsearch's queryset mixin)."""
+    found = consultation(admin, title="成都市餐厨垃圾管理办法（征求意见稿）")
+    consultation(admin, title="道路照明维护管理规范（征求意见稿）", summary="<p>路灯巡查与维修。</p>",
+                 explanation="<p>照明设施养护。</p>")
+    assert list(Consultation.objects.search("餐厨垃圾")) == [found]
+    assert list(Consultation.objects.published().search("餐廚垃圾")) == [found]  # traditional characters
