@@ -13,7 +13,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_log
 from core.errors import DomainError
+from core.imports import ImportRefused, ImportReportBase
 from core.uscc import validate_uscc
 
 from . import services
@@ -78,19 +79,14 @@ def _xlsx_unreadable() -> str:
     return _("The Excel workbook could not be read; it may be damaged or password-protected.")
 
 
-class ImportRefused(DomainError):
-    """The whole file is refused (wrong type, too large, no header, …). Nothing was imported."""
-
-
 @dataclass
-class ImportReport:
+class ImportReport(ImportReportBase):
     rows_total: int = 0
     created: int = 0
     updated: int = 0
     memberships_created: int = 0
-    rejected: list[tuple[int, str]] = field(default_factory=list)
-    dry_run: bool = False
-    file_name: str = ""
+
+    unit = "rows"
 
     @property
     def rows_imported(self) -> int:
@@ -100,8 +96,12 @@ class ImportReport:
     def rejected_count(self) -> int:
         return len(self.rejected)
 
-    def summary(self) -> str:
-        text = _(
+    def counts(self) -> dict[str, int]:
+        return {"rows_total": self.rows_total, "created": self.created, "updated": self.updated,
+                "memberships_created": self.memberships_created}
+
+    def counts_text(self) -> str:
+        return _(
             "Rows read: %(total)d. Firms created: %(created)d. Firms updated: %(updated)d. "
             "Memberships created: %(memberships)d. Rows rejected: %(rejected)d."
         ) % {
@@ -110,20 +110,6 @@ class ImportReport:
             "updated": self.updated,
             "memberships": self.memberships_created,
             "rejected": len(self.rejected),
-        }
-        if self.dry_run:
-            text = _("Check only, nothing was saved. An import of this file would give:") + " " + text
-        return text
-
-    def as_audit_data(self) -> dict:
-        return {
-            "file": self.file_name,
-            "rows_total": self.rows_total,
-            "created": self.created,
-            "updated": self.updated,
-            "memberships_created": self.memberships_created,
-            "rejected": len(self.rejected),
-            "rejected_rows": [number for number, _reason in self.rejected[:200]],
         }
 
 

@@ -6,11 +6,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
-
-
-class ImportRefused(DomainError):
-    """The file as a whole cannot be imported (missing, unreadable, too large). Nothing was imported."""
+from core.imports import ImportRefused, ImportReportBase  # noqa: F401  (ImportRefused is re-exported)
 
 
 class LineError(Exception):
@@ -34,12 +30,9 @@ class LineResult:
 
 
 @dataclass
-class PolicyImportReport:
-    file_name: str = ""
-    dry_run: bool = False
+class PolicyImportReport(ImportReportBase):
     lines_total: int = 0
     results: list[LineResult] = field(default_factory=list)
-    rejected: list[tuple[int, str]] = field(default_factory=list)
 
     def _count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -56,8 +49,12 @@ class PolicyImportReport:
     def unchanged(self) -> int:
         return self._count("unchanged")
 
-    def summary(self) -> str:
-        text = _(
+    def counts(self) -> dict[str, int]:
+        return {"lines_total": self.lines_total, "created": self.created, "updated": self.updated,
+                "unchanged": self.unchanged}
+
+    def counts_text(self) -> str:
+        return _(
             "Lines read: %(total)d. Policies created: %(created)d. Updated: %(updated)d. "
             "Unchanged: %(unchanged)d. Lines rejected: %(rejected)d."
         ) % {
@@ -66,18 +63,4 @@ class PolicyImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": len(self.rejected),
-        }
-        if self.dry_run:
-            text = _("Check only, nothing was saved. An import of this file would give:") + " " + text
-        return text
-
-    def as_audit_data(self) -> dict:
-        return {
-            "file": self.file_name,
-            "lines_total": self.lines_total,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "rejected": len(self.rejected),
-            "rejected_lines": [number for number, _reason in self.rejected[:200]],
         }
