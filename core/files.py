@@ -45,3 +45,28 @@ def _zip_type(data: bytes) -> str | None:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError):
         return None
     return "zip"
+
+
+def safe_name(name: str) -> str:
+    """A file name without path separators, at most 150 characters (the end, which keeps the extension)."""
+    return (name or "file").replace("/", "_").replace("\\", "_")[-150:]
+
+
+def read_upload(upload, *, allowed: set[str], max_bytes: int, field: str, kinds_label: str):
+    """Read an uploaded file and check its real type. Returns (safe name, bytes, kind).
+
+    Raises DomainError (Chinese message naming the file) when it is too large or not one of ``allowed``;
+    ``kinds_label`` names the accepted types in the message ("PDF、DOCX 或图片")."""
+    from django.utils.translation import gettext as _
+
+    from .errors import DomainError
+
+    if upload.size > max_bytes:
+        raise DomainError(_("%(name)s is larger than %(mb)s MB.") % {"name": upload.name, "mb": max_bytes // 2**20},
+                          field=field)
+    data = upload.read()
+    kind = sniff_file_type(data)
+    if kind not in allowed:
+        raise DomainError(_("%(name)s is not an accepted file (%(kinds)s).") % {"name": upload.name,
+                                                                              "kinds": kinds_label}, field=field)
+    return safe_name(upload.name), data, kind

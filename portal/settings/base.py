@@ -10,6 +10,7 @@ INSTALLED_APPS = [
     "core",
     "associations",
     "consultations",
+    "credit",
     "portal",
     "search",
     # Wagtail

@@ -1,0 +1,154 @@
+"""Red and black lists: rules of the scheme applied automatically (with the rule and the counts shown), and
+manual listing and delisting with a reason. Delisting keeps the row."""
+
+import calendar
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_log
+from core.errors import DomainError
+
+from .. import permissions
+from ..models import (
+    SEVERITY_RANK,
+    Category,
+    CreditScheme,
+    ListEntry,
+    ListKind,
+    Rating,
+    RatingRound,
+    RoundState,
+    Severity,
+)
+from ..scoring import LevelTable, family_events
+from .common import clean_text, require
+
+
+def months_before(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def black_list_counts(*, firm, scheme: CreditScheme, on: date) -> dict:
+    """Bad records counting on `on` that happened in the window, by severity."""
+    start = months_before(on, scheme.black_window_months)
+    events = (family_events(scheme).filter(firm=firm, indicator__category=Category.BAD,
+                                           occurred_on__gt=start, occurred_on__lte=on)
+              .effective_on(on).values_list("indicator__severity", "approved_at"))
+    counts = dict.fromkeys(Severity.values, 0)
+    latest = None
+    for severity, approved_at in events:
+        counts[severity or Severity.GENERAL] += 1
+        latest = max(latest, approved_at) if latest else approved_at
+    return {"counts": counts, "since": start.isoformat(), "latest": latest}
+
+
+def black_list_rule(scheme: CreditScheme, counts: dict) -> str | None:
+    """The rule text when the counts trigger the black list, else None."""
+    by_severity = counts["counts"]
+    if scheme.black_on_severe and by_severity[Severity.SEVERE]:
+        return _("A severe bad-conduct record (%(n)s in the last %(months)s months)") % {
+            "n": by_severity[Severity.SEVERE], "months": scheme.black_window_months}
+    if scheme.black_bad_count:
+        floor = SEVERITY_RANK[scheme.black_min_severity]
+        n = sum(v for s, v in by_severity.items() if SEVERITY_RANK[s] >= floor)
+        if n >= scheme.black_bad_count:
+            return _("%(n)s bad-conduct records of severity %(severity)s or worse in the last %(months)s months "
+                     "(the rule: %(threshold)s)") % {
+                "n": n, "severity": Severity(scheme.black_min_severity).label,
+                "months": scheme.black_window_months, "threshold": scheme.black_bad_count}
+    return None
+
+
+def black_list_check(*, firm, scheme: CreditScheme, actor, on: date | None = None) -> ListEntry | None:
+    """List the firm when the scheme's rule is met, unless it is listed or was delisted by hand since."""
+    on = on or timezone.localdate()
+    counts = black_list_counts(firm=firm, scheme=scheme, on=on)
+    rule = black_list_rule(scheme, counts)
+    if rule is None:
+        return None
+    entries = ListEntry.objects.filter(firm=firm, kind=ListKind.BLACK, scheme__family=scheme.family)
+    if entries.active().exists():
+        return None
+    last_delisting = entries.aggregate(m=Max("delisted_at"))["m"]
+    if last_delisting and counts["latest"] and last_delisting >= counts["latest"]:
+        return None  # delisted by hand after the newest record that triggers the rule
+    entry = ListEntry.objects.create(
+        firm=firm, kind=ListKind.BLACK, scheme=scheme, automatic=True, rule=rule[:300],
+        counts={"by_severity": counts["counts"], "since": counts["since"], "on": on.isoformat()}, listed_on=on)
+    audit_log(actor=actor, action="credit.list.auto_listed", obj=entry,
+              data={"kind": entry.kind, "firm": firm.uscc, "rule": rule, "counts": entry.counts})
+    return entry
+
+
+def red_list_apply(*, rating_round: RatingRound, actor) -> list[ListEntry]:
+    """After a round is final: the top level in the last N final rounds of the family and sector → red list.
+    Automatic red entries of firms that no longer qualify are delisted."""
+    scheme = rating_round.scheme
+    n = scheme.red_consecutive_rounds
+    if not n:
+        return []
+    rounds = list(RatingRound.objects.filter(scheme__family=scheme.family, sector=rating_round.sector,
+                                             state=RoundState.FINAL).order_by("-finalised_at")
+                  .values_list("pk", flat=True)[:n])
+    top = LevelTable(scheme.levels.all()).top
+    qualified = set()
+    if len(rounds) == n:
+        per_round = [set(Rating.objects.current().filter(round_id=pk, level=top).values_list("firm_id", flat=True))
+                     for pk in rounds]
+        qualified = set.intersection(*per_round)
+    black = set(ListEntry.objects.active().filter(kind=ListKind.BLACK, firm_id__in=qualified)
+                .values_list("firm_id", flat=True))
+    qualified -= black
+    active = {e.firm_id: e for e in ListEntry.objects.active().filter(kind=ListKind.RED, scheme__family=scheme.family)}
+    today, now = timezone.localdate(), timezone.now()
+    rule = _("Level %(level)s in %(n)s consecutive rounds") % {"level": top, "n": n}
+    created = []
+    for firm_id in sorted(qualified - set(active)):
+        entry = ListEntry.objects.create(firm_id=firm_id, kind=ListKind.RED, scheme=scheme, automatic=True,
+                                         rule=rule, counts={"rounds": rounds, "level": top}, listed_on=today)
+        audit_log(actor=actor, action="credit.list.auto_listed", obj=entry,
+                  data={"kind": entry.kind, "firm": firm_id, "rule": rule, "rounds": rounds})
+        created.append(entry)
+    for firm_id, entry in active.items():
+        if entry.automatic and firm_id not in qualified:
+            entry.delisted_at, entry.delist_reason = now, _("No longer meets the rule: %(rule)s") % {"rule": rule}
+            entry.save(update_fields=["delisted_at", "delist_reason"])
+            audit_log(actor=actor, action="credit.list.auto_delisted", obj=entry, data={"rule": rule})
+    return created
+
+
+def list_add(*, actor, firm, kind: str, scheme: CreditScheme, reason: str) -> ListEntry:
+    require(permissions.can_decide(actor))
+    if kind not in ListKind.values:
+        raise DomainError(_("Choose the red or the black list."), field="kind")
+    reason = clean_text(reason, field="reason", label=_("The reason"))
+    with transaction.atomic():
+        if ListEntry.objects.active().filter(firm=firm, kind=kind, scheme__family=scheme.family).exists():
+            raise DomainError(_("The firm is already on this list."))
+        if kind == ListKind.RED and ListEntry.objects.active().filter(firm=firm, kind=ListKind.BLACK).exists():
+            raise DomainError(_("A firm on the black list cannot be put on the red list."))
+        entry = ListEntry.objects.create(firm=firm, kind=kind, scheme=scheme, reason=reason,
+                                         listed_on=timezone.localdate(), listed_by=actor)
+        audit_log(actor=actor, action="credit.list.listed", obj=entry,
+                  data={"kind": kind, "firm": firm.uscc, "reason": reason})
+    return entry
+
+
+def list_remove(*, actor, entry: ListEntry, reason: str) -> ListEntry:
+    require(permissions.can_decide(actor))
+    reason = clean_text(reason, field="reason", label=_("The reason"))
+    with transaction.atomic():
+        entry = ListEntry.objects.select_for_update().get(pk=entry.pk)
+        if entry.delisted_at is not None:
+            raise DomainError(_("The firm has already been taken off this list."))
+        entry.delisted_at, entry.delisted_by, entry.delist_reason = timezone.now(), actor, reason
+        entry.save(update_fields=["delisted_at", "delisted_by", "delist_reason"])
+        audit_log(actor=actor, action="credit.list.delisted", obj=entry, data={"reason": reason})
+    return entry
