@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test lint check-python install install-dev migrate seed test-sqlite test-postgres test-browser messages clean bench-consultations \
-	bench-search bench-search-postgres
+	bench-search bench-search-postgres bench-credit bench-credit-postgres
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
@@ -91,3 +91,15 @@ bench-search: install-dev
 bench-search-postgres: install-dev
 	@uptime
 	scripts/with-postgres.sh $(PY) bench/search_postgres.py --docs $(DOCS)
+
+## make bench-credit [FIRMS=10000 EVENTS=20]: compute one rating round over FIRMS firms × EVENTS credit events (SQLite)
+FIRMS ?= 10000
+EVENTS ?= 20
+bench-credit: install-dev
+	@uptime
+	$(PY) bench/credit.py --firms $(FIRMS) --events $(EVENTS)
+
+## make bench-credit-postgres [FIRMS=10000 EVENTS=20]: the same on PostgreSQL (throwaway cluster)
+bench-credit-postgres: install-dev
+	@uptime
+	scripts/with-postgres.sh $(PY) bench/credit.py --firms $(FIRMS) --events $(EVENTS)

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from core.roles import COMMITTEE_ADMIN, COMMITTEE_EDITOR
 
 _ORG_MODELS = ("association", "firm", "membership", "associationstaff", "firmuser", "firmuserinvitation")
+_CREDIT_RECORDS = ("creditevent", "ratinground", "rating", "objection", "repair", "listentry")
 
 ADMIN_PERMS = (
     [("wagtailadmin", "access_admin"), ("core", "view_auditentry"), ("core", "view_user")]
@@ -19,6 +20,11 @@ ADMIN_PERMS = (
     + [("consultations", f"{verb}_{m}") for m in ("consultation", "reasontemplate")
        for verb in ("add", "change", "delete", "view")]
     + [("consultations", f"view_{m}") for m in ("comment", "draftversion", "notice", "response")]
+    # 信用评价: administrators keep the rating schemes (drafts; putting in force is checked by the service); records,
+    # rounds, ratings, objections, repairs and list entries change only through the services (the back-office
+    # pages check the committee roles themselves).
+    + [("credit", f"{verb}_creditscheme") for verb in ("add", "change", "delete", "view")]
+    + [("credit", f"view_{m}") for m in _CREDIT_RECORDS]
 )
 EDITOR_PERMS = [("wagtailadmin", "access_admin"), ("portal", "view_issuingbody")] + [
     ("associations", f"view_{m}") for m in ("association", "firm", "membership")
@@ -26,7 +32,10 @@ EDITOR_PERMS = [("wagtailadmin", "access_admin"), ("portal", "view_issuingbody")
     ("consultations", f"{verb}_consultation") for verb in ("add", "change", "view")
 ] + [("consultations", f"{verb}_reasontemplate") for verb in ("add", "change", "view")] + [
     ("consultations", f"view_{m}") for m in ("comment", "draftversion", "notice", "response")
-]
+] + [
+    # Editors draft rating schemes (they do not delete them); records as for administrators.
+    ("credit", f"{verb}_creditscheme") for verb in ("add", "change", "view")
+] + [("credit", f"view_{m}") for m in _CREDIT_RECORDS]
 PAGE_PERMS = {
     COMMITTEE_ADMIN: ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
     COMMITTEE_EDITOR: ("add_page", "change_page"),

@@ -5,12 +5,12 @@ as a form error.
 """
 
 from django import forms
-from django.db.models import Q
 from django.utils.html import linebreaks
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from associations.models import Association, Firm
+from associations.forms import FirmLookupField
+from associations.models import Association
 
 from .forms import MultipleFileField
 from .models import Article, Channel, Comment, Consultation, Kind, Status
@@ -18,7 +18,6 @@ from .services.consultations import MINIMUM_PERIOD
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_DOCX_BYTES = 20 * 1024 * 1024
-MAX_FIRM_CANDIDATES = 5
 RICH_FIELDS = ("summary", "explanation", "legal_basis")
 
 
@@ -178,7 +177,7 @@ class OfflineCommentForm(forms.Form):
     received_on = forms.DateField(label=_("Received on"), widget=DateInput())
     association = forms.ModelChoiceField(label=_("Association"), required=False,
                                          queryset=Association.objects.order_by("name"))
-    firm = forms.CharField(label=_("Member firm"), required=False, max_length=200,
+    firm = FirmLookupField(label=_("Member firm"), required=False,
                            help_text=_("Name or unified social credit code of a firm on file."))
     author_name = forms.CharField(label=_("Name as published"), required=False, max_length=200,
                                   help_text=_("For an organisation or person not on file; with an association or "
@@ -204,23 +203,6 @@ class OfflineCommentForm(forms.Form):
                                    kind=Article.NodeKind.ARTICLE)
             .select_related("version").order_by("-version__number", "position")
         )
-
-    def clean_firm(self):
-        query = (self.cleaned_data.get("firm") or "").strip()
-        if not query:
-            return None
-        exact = list(Firm.objects.filter(Q(uscc=query.upper()) | Q(name=query))[:2])
-        if len(exact) == 1:
-            return exact[0]
-        found = list(Firm.objects.filter(name__icontains=query).order_by("name")[:MAX_FIRM_CANDIDATES + 1])
-        if len(found) == 1:
-            return found[0]
-        if not found:
-            raise forms.ValidationError(_("No firm on file matches “%(query)s”.") % {"query": query})
-        names = "、".join(f.name for f in found[:MAX_FIRM_CANDIDATES])
-        raise forms.ValidationError(
-            _("Several firms match: %(names)s. Enter the full name or the unified social credit code.")
-            % {"names": names})
 
     def clean(self):
         cleaned = super().clean()

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 from core.params import parse_positive_int, parse_positive_ints
 from core.roles import is_committee_staff
+from core.views import stored_file_response
 
 from . import diff, permissions, selectors, services
 from .exports import export_outcome
@@ -280,11 +281,7 @@ def attachment(request, pk):
         pk=pk)
     if not _may_open_attachment(request.user, item.comment):
         raise Http404
-    try:
-        handle = item.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=item.name)
+    return stored_file_response(item.file, filename=item.name)
 
 
 # --- versions ----------------------------------------------------------------------------------------------

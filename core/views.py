@@ -15,3 +15,20 @@ def server_error(request):
     from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def stored_file_response(stored, *, filename: str = ""):
+    """Send a stored file as an attachment, or 404 when the record has none or it is gone from storage.
+
+    Callers check who may see it first; this only opens and names the file."""
+    from django.http import FileResponse, Http404
+
+    from .files import safe_name
+
+    if not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=safe_name(filename or stored.name.rsplit("/", 1)[-1]))

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
@@ -36,9 +37,9 @@ class Category(models.TextChoices):
 
 
 class Severity(models.TextChoices):
-    SEVERE = "severe", _("Severe")  # 严重
-    GENERAL = "general", _("General")  # 一般
-    MINOR = "minor", _("Minor")  # 轻微
+    SEVERE = "severe", pgettext_lazy("severity", "Severe")  # 严重
+    GENERAL = "general", pgettext_lazy("severity", "General")  # 一般
+    MINOR = "minor", pgettext_lazy("severity", "Minor")  # 轻微
 
 
 SEVERITY_RANK = {Severity.MINOR: 1, Severity.GENERAL: 2, Severity.SEVERE: 3}
@@ -64,7 +65,8 @@ class CreditScheme(ClusterableModel):
     family = models.SlugField(
         _("scheme family"), max_length=60,
         help_text=_("Versions of the same scheme share the family; rounds of one family follow each other."))
-    version = models.CharField(_("version"), max_length=40, help_text=_("For example 2026年版."))
+    version = models.CharField(pgettext_lazy("credit scheme", "version"), max_length=40,
+                               help_text=_("For example 2026年版."))
     predecessor = models.ForeignKey("self", verbose_name=_("previous version"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="successors")
     authority_kind = models.CharField(_("kind of rule"), max_length=20, choices=Authority.choices,
@@ -337,6 +339,21 @@ class RatingRound(models.Model):
         return str(dict(Sector.choices).get(self.sector, self.sector))
 
 
+class ExplanationField(models.JSONField):
+    """A JSONField that bulk inserts as plain VALUES on PostgreSQL.
+
+    Django 5.2 packs bulk-created columns into UNNEST arrays on PostgreSQL, and psycopg then escapes every quote
+    of a large JSON array parameter in Python: 10,000 ratings took 11.7 s instead of 3.8 s (bench/credit.py).
+    A field with its own placeholder opts out of the UNNEST path. Same column, same migration state."""
+
+    def get_placeholder(self, value, compiler, connection):
+        return "%s"
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.JSONField", args, kwargs
+
+
 class RatingQuerySet(models.QuerySet):
     def current(self):
         return self.filter(superseded_at__isnull=True)
@@ -351,10 +368,10 @@ class Rating(models.Model):
     round = models.ForeignKey(RatingRound, verbose_name=_("round"), on_delete=models.PROTECT,
                               related_name="ratings")
     firm = models.ForeignKey(Firm, verbose_name=_("firm"), on_delete=models.PROTECT, related_name="ratings")
-    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    version = models.PositiveSmallIntegerField(pgettext_lazy("credit rating", "version"), default=1)
     score = models.DecimalField(_("score"), **DECIMAL)
     level = models.CharField(_("level"), max_length=10)
-    explanation = models.JSONField(_("explanation"), default=dict)
+    explanation = ExplanationField(_("explanation"), default=dict)
     computed_at = models.DateTimeField(_("computed at"))
     reason = models.CharField(_("reason for this version"), max_length=300, blank=True)
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)

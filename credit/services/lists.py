@@ -106,7 +106,10 @@ def red_list_apply(*, rating_round: RatingRound, actor) -> list[ListEntry]:
     black = set(ListEntry.objects.active().filter(kind=ListKind.BLACK, firm_id__in=qualified)
                 .values_list("firm_id", flat=True))
     qualified -= black
-    active = {e.firm_id: e for e in ListEntry.objects.active().filter(kind=ListKind.RED, scheme__family=scheme.family)}
+    # Only firms rated in this sector's rounds: a scheme covering several sectors finalises each one separately.
+    rated = Rating.objects.filter(round_id__in=rounds).values("firm_id")
+    active = {e.firm_id: e for e in ListEntry.objects.active().filter(kind=ListKind.RED, scheme__family=scheme.family,
+                                                                      firm_id__in=rated)}
     today, now = timezone.localdate(), timezone.now()
     rule = _("Level %(level)s in %(n)s consecutive rounds") % {"level": top, "n": n}
     created = []

@@ -23,6 +23,7 @@ from core.audit import audit_log
 
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from .consultations import seed_consultations
+from .credit import seed_credit
 from .organisations import ASSOCIATIONS, demo_data
 from .policies import ATTACHMENTS, ISSUING_BODIES, POLICIES, POLICIES_FILE
 
@@ -216,4 +217,5 @@ STEPS: tuple[Step, ...] = (
     Step("issuing_bodies", seed_issuing_bodies),
     Step("policies", seed_policies),
     Step("consultations", seed_consultations),
+    Step("credit", seed_credit),
 )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from consultations import services
 from consultations.models import CommentAttachment, ReasonTemplate, Result
@@ -23,6 +23,7 @@ from tests.factories import (
     committee_user,
     firm_user,
 )
+from tests.url_matrix import statuses, url_names_under
 
 pytestmark = pytest.mark.django_db
 
@@ -147,23 +148,8 @@ MATRIX = {
 }
 
 
-def consultation_url_names() -> set[str]:
-    """Every named URL (namespace:name) whose route lies under a consultations path."""
-    names = set()
-
-    def walk(resolver, route, namespace):
-        for entry in resolver.url_patterns:
-            if isinstance(entry, URLResolver):
-                walk(entry, route + str(entry.pattern), namespace + (f"{entry.namespace}:" if entry.namespace else ""))
-            elif isinstance(entry, URLPattern) and "consultations" in route + str(entry.pattern):
-                names.add(f"{namespace}{entry.name}")
-
-    walk(get_resolver(), "", "")
-    return names
-
-
 def test_every_consultation_url_is_in_the_matrix():
-    missing = consultation_url_names() - set(MATRIX)
+    missing = url_names_under("consultations") - set(MATRIX)
     assert not missing, f"consultation URLs without a permission-matrix row: {sorted(missing)}"
 
 
@@ -176,14 +162,7 @@ def _url(name, kwargs):
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_each_role_gets_what_it_should(client, world, name):
     method, kwargs, expected = MATRIX[name]
-    got = {}
-    for role in ROLES:
-        client.logout()
-        if world.users[role] is not None:
-            client.force_login(world.users[role])
-        response = getattr(client, method)(_url(name, kwargs(world)))
-        got[role] = response.status_code
-    assert got == expected
+    assert statuses(client, world.users, method, _url(name, kwargs(world))) == expected
 
 
 def test_refused_posts_change_nothing(client, world):

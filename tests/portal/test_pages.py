@@ -5,7 +5,7 @@ from tests.factories import MembershipFactory, association_staff
 
 pytestmark = pytest.mark.django_db
 
-SECTIONS = ["/credit/", "/experts/", "/events/"]
+SECTIONS = ["/experts/", "/events/"]
 
 
 def test_home_lists_associations_with_member_counts(client, association):
