@@ -8,3 +8,8 @@ class DomainError(Exception):
 
     def __str__(self):
         return str(self.message)
+
+
+def add_to_form(form, exc: DomainError) -> None:
+    """Show a service's refusal on a form: on the field it names when the form has it, else at the top."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)

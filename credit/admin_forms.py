@@ -241,7 +241,8 @@ class ObjectionDecideForm(DecideForm):
 
     revoke_events = forms.TypedMultipleChoiceField(
         label=_("Records to revoke"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple,
-        help_text=_("Required when an objection to a rating is upheld: the records it shows to be wrong."))
+        help_text=_("When upheld, the records the objection shows to be wrong are revoked. With none chosen, the "
+                    "rating is recomputed with the records known now (say a missing record has been recorded)."))
 
     def __init__(self, *args, contributions=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -280,4 +281,5 @@ class ListAddForm(forms.Form):
     kind = forms.ChoiceField(label=_("List"), choices=ListKind.choices)
     scheme = forms.ModelChoiceField(label=_("Scheme"),
                                     queryset=CreditScheme.objects.exclude(state=SchemeState.DRAFT))
-    reason = reason_field()
+    reason = reason_field(help_text=_("Shown on the public lists: firm-level facts and document numbers only, "
+                                      "no personal names."))

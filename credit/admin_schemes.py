@@ -20,11 +20,10 @@ from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexV
 
 from associations.wagtail_hooks import PortalModelViewSet
 from core.audit import audit_log
-from core.errors import DomainError
+from core.errors import DomainError, add_to_form
 
 from . import permissions, services
 from .admin_forms import NewVersionForm, SchemeForm
-from .admin_views import add_domain_error
 from .models import CreditScheme, RatingRound, SchemeState
 from .services.schemes import scheme_problems
 
@@ -176,7 +175,7 @@ class SchemeNewVersionView(SchemeActionView):
                 copy = services.scheme_new_version(actor=request.user, scheme=self.object,
                                                    version=form.cleaned_data["version"])
             except DomainError as exc:
-                add_domain_error(form, exc)
+                add_to_form(form, exc)
             else:
                 messages.success(request, _("Draft %(scheme)s is ready to edit.") % {"scheme": copy})
                 return redirect(reverse(self.edit_url_name, args=[copy.pk]))

@@ -23,7 +23,7 @@ from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
-from core.errors import DomainError
+from core.errors import DomainError, add_to_form
 from core.models import AuditEntry
 from core.views import stored_file_response
 
@@ -32,10 +32,6 @@ from .admin_forms import EventCorrectForm, EventFilterForm, EventRecordForm, Rea
 from .models import CreditEvent, EventState, Objection, Repair
 
 PER_PAGE = 50
-
-
-def add_domain_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def paginate(request, queryset, per_page: int = PER_PAGE):
@@ -128,7 +124,7 @@ class ServiceFormView(CreditView, FormView):
         try:
             result = self.save(form)
         except DomainError as exc:
-            add_domain_error(form, exc)
+            add_to_form(form, exc)
             return self.form_invalid(form)
         message, url = self.success(result)
         messages.success(self.request, message)

@@ -138,7 +138,8 @@ def rating_list(request):
     sector, problem = _choice_param(params, "sector", Sector.values)
     if problem:
         return problem
-    ratings = selectors.current_final_ratings().order_by("firm__name_pinyin", "firm_id", "round_id")
+    ratings = (selectors.current_final_ratings(valid_on=timezone.localdate())
+               .order_by("firm__name_pinyin", "firm_id", "round_id"))
     if level:
         ratings = ratings.filter(level=level)
     if sector:
@@ -153,11 +154,10 @@ def rating_list(request):
 @require_safe
 @cache_control(public=True, max_age=CACHE_SECONDS)
 def firm_detail(request, code: str):
-    normalised = normalize_uscc(code)
-    firm = selectors.firm_by_code(normalised) if normalised.isascii() and normalised.isalnum() else None
+    firm = selectors.firm_by_code(code)
     if firm is None:
         return _error(_("No firm with the unified social credit code %(code)s is registered on the portal.")
-                      % {"code": normalised[:40]}, field="code", status=404)
+                      % {"code": normalize_uscc(code)[:40]}, field="code", status=404)
     return _json(firm_data(request, firm))
 
 

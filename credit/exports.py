@@ -16,7 +16,7 @@ COLUMNS = ("firm__uscc", "firm__name", "level", "round__valid_from", "round__val
 
 def rating_rows():
     """(code, name, level, valid from, valid until, scheme version) of every current final rating."""
-    return (selectors.current_final_ratings().order_by("firm__uscc", "round_id")
+    return (selectors.current_final_ratings(valid_on=timezone.localdate()).order_by("firm__uscc", "round_id")
             .values_list(*COLUMNS).iterator(chunk_size=CHUNK))
 
 

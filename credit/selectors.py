@@ -42,11 +42,15 @@ _SPACES = re.compile(r"\s+")
 
 
 # --- ratings -------------------------------------------------------------------------------------------------
-def current_final_ratings() -> QuerySet:
-    """Current versions of ratings in final rounds not superseded, with firm, round and scheme."""
-    return (Rating.objects.current()
-            .filter(round__state=RoundState.FINAL, round__superseded_by__isnull=True)
-            .select_related("firm", "round__scheme"))
+def current_final_ratings(*, valid_on=None) -> QuerySet:
+    """Current versions of ratings in final rounds not superseded, with firm, round and scheme; with `valid_on`,
+    only those whose validity covers that day (open data never lists a rating past its validity)."""
+    ratings = (Rating.objects.current()
+               .filter(round__state=RoundState.FINAL, round__superseded_by__isnull=True)
+               .select_related("firm", "round__scheme"))
+    if valid_on is not None:
+        ratings = ratings.filter(round__valid_from__lte=valid_on, round__valid_until__gte=valid_on)
+    return ratings
 
 
 def notice_ratings() -> QuerySet:
@@ -132,7 +136,11 @@ def firm_search(lookup: Lookup) -> QuerySet:
     return with_badges(Firm.objects.filter(firm_filter(lookup)).order_by("name_pinyin", "id"))
 
 
-def firm_by_code(code: str) -> Firm | None:
+def firm_by_code(raw: str) -> Firm | None:
+    """The firm with this 统一社会信用代码, written any way people write it (case, spaces, dashes, full width)."""
+    code = normalize_uscc(raw)
+    if not (code.isascii() and code.isalnum()):
+        return None
     return Firm.objects.filter(uscc=code).first()
 
 

@@ -15,8 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_safe
 
-from core.uscc import normalize_uscc
-
 from . import selectors
 from .charts import rating_chart
 from .exports import ratings_csv
@@ -101,8 +99,7 @@ def lookup(request):
 # --- firm page -----------------------------------------------------------------------------------------------
 @require_safe
 def firm(request, code):
-    normalised = normalize_uscc(code)
-    firm = selectors.firm_by_code(normalised) if normalised.isascii() and normalised.isalnum() else None
+    firm = selectors.firm_by_code(code)
     if firm is None:
         raise Http404
     if code != firm.uscc:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from associations.models import Association
 from associations.permissions import is_association_staff
 from associations.selectors import staff_bindings_for
-from core.errors import DomainError
+from core.errors import DomainError, add_to_form
 from core.params import parse_positive_int
 from core.views import stored_file_response
 
@@ -66,10 +66,6 @@ def _own(user, obj):
 
 def _index_url(firm) -> str:
     return f"{reverse('credit_workspace:index')}?{urlencode({'firm': firm.pk})}"
-
-
-def _show_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _bound(request) -> tuple:
@@ -151,7 +147,7 @@ def objection(request):
                                             rating=rating_obj, event=event,
                                             evidence_upload=form.cleaned_data["evidence_file"])
         except DomainError as exc:
-            _show_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Objection %(number)s was filed. The committee answers by %(date)s.")
                              % {"number": filed.number, "date": filed.answer_due.isoformat()})
@@ -173,7 +169,7 @@ def repair(request, event_id):
             applied = services.repair_apply(actor=request.user, event=event, statement=data["statement"],
                                             pledge_upload=data["pledge_file"], evidence_upload=data["evidence_file"])
         except DomainError as exc:
-            _show_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Repair application %(number)s was filed. The committee answers by %(date)s.")
                              % {"number": applied.number, "date": applied.answer_due.isoformat()})
@@ -231,7 +227,7 @@ def submit(request, association_id):
         try:
             event = services.event_submit(actor=request.user, association=association, **form.service_kwargs())
         except DomainError as exc:
-            _show_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Record %(number)s was submitted for the committee's approval.")
                              % {"number": event.number})

@@ -66,13 +66,15 @@ def build_event(*, firm, indicator: Indicator, summary: str, occurred_on: date, 
                                    required=False, limit=100),
         evidence_issuer=clean_text(evidence_issuer, field="evidence_issuer", label=_("The issuer"),
                                    required=False, limit=100))
+    has_file = bool(evidence_upload) or bool(evidence_from is not None and evidence_from.evidence_file)
+    if indicator.evidence_required and not (event.evidence_doc_no and event.evidence_issuer and has_file):
+        raise DomainError(_("Indicator %(code)s requires evidence: the document number, its issuer and the "
+                            "document file.") % {"code": indicator.code}, field="evidence_file")
+    # The file is stored last, once every other rule has passed.
     if evidence_upload:
         attach(event, "evidence_file", "evidence_name", evidence_upload, field="evidence_file")
     elif evidence_from is not None and evidence_from.evidence_file:
         event.evidence_file, event.evidence_name = evidence_from.evidence_file.name, evidence_from.evidence_name
-    if indicator.evidence_required and not (event.evidence_doc_no and event.evidence_issuer and event.evidence_file):
-        raise DomainError(_("Indicator %(code)s requires evidence: the document number, its issuer and the "
-                            "document file.") % {"code": indicator.code}, field="evidence_file")
     return event
 
 
@@ -168,6 +170,10 @@ def revoke(event: CreditEvent, *, actor, reason: str, action: str, data=None) ->
     audit_log(actor=actor, action=action, obj=event, data={"number": event.number, "reason": reason, **(data or {})})
     recompute_for_events([event], actor=actor, reason=_("Record %(number)s revoked: %(reason)s")
                          % {"number": event.number, "reason": reason})
+    if event.indicator.category == Category.BAD:
+        from .lists import black_list_review
+
+        black_list_review(firm=event.firm, scheme=event.indicator.scheme, actor=actor)
     return event
 
 

@@ -2,13 +2,14 @@
 manual listing and delisting with a reason. Delisting keeps the row."""
 
 import calendar
-from datetime import date
+from datetime import date, datetime, time
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from associations.models import Firm
 from core.audit import audit_log
 from core.errors import DomainError
 
@@ -22,6 +23,7 @@ from ..models import (
     Rating,
     RatingRound,
     RoundState,
+    SchemeState,
     Severity,
 )
 from ..scoring import LevelTable, family_events
@@ -40,12 +42,14 @@ def black_list_counts(*, firm, scheme: CreditScheme, on: date) -> dict:
     start = months_before(on, scheme.black_window_months)
     events = (family_events(scheme).filter(firm=firm, indicator__category=Category.BAD,
                                            occurred_on__gt=start, occurred_on__lte=on)
-              .effective_on(on).values_list("indicator__severity", "approved_at"))
+              .effective_on(on).values_list("indicator__severity", "approved_at", "effective_from"))
     counts = dict.fromkeys(Severity.values, 0)
     latest = None
-    for severity, approved_at in events:
+    for severity, approved_at, effective_from in events:
         counts[severity or Severity.GENERAL] += 1
-        latest = max(latest, approved_at) if latest else approved_at
+        # A record triggers the rule from when it was both approved and in effect.
+        moment = max(approved_at, datetime.combine(effective_from, time.min, tzinfo=timezone.get_current_timezone()))
+        latest = max(latest, moment) if latest else moment
     return {"counts": counts, "since": start.isoformat(), "latest": latest}
 
 
@@ -69,6 +73,7 @@ def black_list_rule(scheme: CreditScheme, counts: dict) -> str | None:
 def black_list_check(*, firm, scheme: CreditScheme, actor, on: date | None = None) -> ListEntry | None:
     """List the firm when the scheme's rule is met, unless it is listed or was delisted by hand since."""
     on = on or timezone.localdate()
+    Firm.objects.select_for_update().filter(pk=firm.pk).first()  # one listing decision per firm at a time
     counts = black_list_counts(firm=firm, scheme=scheme, on=on)
     rule = black_list_rule(scheme, counts)
     if rule is None:
@@ -84,7 +89,46 @@ def black_list_check(*, firm, scheme: CreditScheme, actor, on: date | None = Non
         counts={"by_severity": counts["counts"], "since": counts["since"], "on": on.isoformat()}, listed_on=on)
     audit_log(actor=actor, action="credit.list.auto_listed", obj=entry,
               data={"kind": entry.kind, "firm": firm.uscc, "rule": rule, "counts": entry.counts})
+    for red in ListEntry.objects.active().filter(firm=firm, kind=ListKind.RED):
+        _delist(red, actor=actor, reason=_("Put on the black list: %(rule)s") % {"rule": rule},
+                action="credit.list.auto_delisted")
     return entry
+
+
+def _delist(entry: ListEntry, *, actor, reason: str, action: str, by=None) -> ListEntry:
+    entry.delisted_at, entry.delisted_by, entry.delist_reason = timezone.now(), by, reason
+    entry.save(update_fields=["delisted_at", "delisted_by", "delist_reason"])
+    audit_log(actor=actor, action=action, obj=entry, data={"kind": entry.kind, "reason": reason})
+    return entry
+
+
+def black_list_review(*, firm, scheme: CreditScheme, actor, on: date | None = None) -> list[ListEntry]:
+    """Take the firm off the black list where it was listed by the rule and the rule no longer holds (a record
+    revoked, repaired, expired or out of the window). Manual entries stay until delisted by hand."""
+    on = on or timezone.localdate()
+    active = list(ListEntry.objects.active().filter(firm=firm, kind=ListKind.BLACK, automatic=True,
+                                                    scheme__family=scheme.family))
+    if not active or black_list_rule(scheme, black_list_counts(firm=firm, scheme=scheme, on=on)):
+        return []
+    reason = _("The rule no longer holds on %(date)s.") % {"date": on.isoformat()}
+    return [_delist(entry, actor=actor, reason=reason, action="credit.list.auto_delisted") for entry in active]
+
+
+def lists_refresh(*, actor, on: date | None = None) -> dict:
+    """The daily pass: apply the black-list rules of every scheme in force as of `on` (records that took effect,
+    expired or left the window since the last pass). Returns counts of listings and delistings."""
+    on = on or timezone.localdate()
+    listed = delisted = 0
+    for scheme in CreditScheme.objects.filter(state=SchemeState.IN_FORCE):
+        bad = family_events(scheme).filter(indicator__category=Category.BAD).effective_on(on)
+        firm_ids = set(bad.values_list("firm_id", flat=True)) | set(
+            ListEntry.objects.active().filter(kind=ListKind.BLACK, automatic=True, scheme__family=scheme.family)
+            .values_list("firm_id", flat=True))
+        for firm in Firm.objects.filter(pk__in=firm_ids):
+            with transaction.atomic():
+                delisted += len(black_list_review(firm=firm, scheme=scheme, actor=actor, on=on))
+                listed += black_list_check(firm=firm, scheme=scheme, actor=actor, on=on) is not None
+    return {"listed": listed, "delisted": delisted}
 
 
 def red_list_apply(*, rating_round: RatingRound, actor) -> list[ListEntry]:
@@ -110,7 +154,7 @@ def red_list_apply(*, rating_round: RatingRound, actor) -> list[ListEntry]:
     rated = Rating.objects.filter(round_id__in=rounds).values("firm_id")
     active = {e.firm_id: e for e in ListEntry.objects.active().filter(kind=ListKind.RED, scheme__family=scheme.family,
                                                                       firm_id__in=rated)}
-    today, now = timezone.localdate(), timezone.now()
+    today = timezone.localdate()
     rule = _("Level %(level)s in %(n)s consecutive rounds") % {"level": top, "n": n}
     created = []
     for firm_id in sorted(qualified - set(active)):
@@ -121,9 +165,8 @@ def red_list_apply(*, rating_round: RatingRound, actor) -> list[ListEntry]:
         created.append(entry)
     for firm_id, entry in active.items():
         if entry.automatic and firm_id not in qualified:
-            entry.delisted_at, entry.delist_reason = now, _("No longer meets the rule: %(rule)s") % {"rule": rule}
-            entry.save(update_fields=["delisted_at", "delist_reason"])
-            audit_log(actor=actor, action="credit.list.auto_delisted", obj=entry, data={"rule": rule})
+            _delist(entry, actor=actor, reason=_("No longer meets the rule: %(rule)s") % {"rule": rule},
+                    action="credit.list.auto_delisted")
     return created
 
 
@@ -133,6 +176,7 @@ def list_add(*, actor, firm, kind: str, scheme: CreditScheme, reason: str) -> Li
         raise DomainError(_("Choose the red or the black list."), field="kind")
     reason = clean_text(reason, field="reason", label=_("The reason"))
     with transaction.atomic():
+        Firm.objects.select_for_update().filter(pk=firm.pk).first()
         if ListEntry.objects.active().filter(firm=firm, kind=kind, scheme__family=scheme.family).exists():
             raise DomainError(_("The firm is already on this list."))
         if kind == ListKind.RED and ListEntry.objects.active().filter(firm=firm, kind=ListKind.BLACK).exists():
@@ -151,7 +195,5 @@ def list_remove(*, actor, entry: ListEntry, reason: str) -> ListEntry:
         entry = ListEntry.objects.select_for_update().get(pk=entry.pk)
         if entry.delisted_at is not None:
             raise DomainError(_("The firm has already been taken off this list."))
-        entry.delisted_at, entry.delisted_by, entry.delist_reason = timezone.now(), actor, reason
-        entry.save(update_fields=["delisted_at", "delisted_by", "delist_reason"])
-        audit_log(actor=actor, action="credit.list.delisted", obj=entry, data={"reason": reason})
+        _delist(entry, actor=actor, reason=reason, action="credit.list.delisted", by=actor)
     return entry

@@ -16,6 +16,7 @@ from .. import permissions
 from ..models import Category, CreditEvent, DecisionState, EventState, Objection, Rating, Repair, RoundState
 from .common import attach, clean_text, require, save_numbered
 from .events import revoke
+from .rounds import new_version
 
 
 def firm_recipients(firm) -> list[str]:
@@ -60,20 +61,23 @@ def objection_file(*, actor, firm, reason: str, rating: Rating | None = None, ev
         raise DomainError(_("You can contest only your own firm's records."))
     reason = clean_text(reason, field="reason", label=_("The reason"))
     today = timezone.localdate()
-    if rating is not None:
-        _check_rating_window(rating, today)
-        scheme = rating.round.scheme
-    else:
-        _check_event_window(event, today)
-        scheme = event.indicator.scheme
-    pending = Objection.objects.filter(state=DecisionState.PENDING, rating=rating, event=event)
-    if pending.exists():
-        raise DomainError(_("An objection to this is already pending."))
-    objection = Objection(firm=firm, rating=rating, event=event, reason=reason, submitted_by=actor,
-                          answer_due=add_workdays(today, scheme.answer_workdays))
-    if evidence_upload:
-        attach(objection, "evidence_file", "evidence_name", evidence_upload, field="evidence_file")
     with transaction.atomic():
+        # The contested row is locked: two submissions at once cannot both pass the "already pending" check.
+        if rating is not None:
+            rating = Rating.objects.select_for_update().select_related("round__scheme").get(pk=rating.pk)
+            _check_rating_window(rating, today)
+            scheme = rating.round.scheme
+        else:
+            event = CreditEvent.objects.select_for_update().select_related("indicator__scheme").get(pk=event.pk)
+            _check_event_window(event, today)
+            scheme = event.indicator.scheme
+        pending = Objection.objects.filter(state=DecisionState.PENDING, rating=rating, event=event)
+        if pending.exists():
+            raise DomainError(_("An objection to this is already pending."))
+        objection = Objection(firm=firm, rating=rating, event=event, reason=reason, submitted_by=actor,
+                              answer_due=add_workdays(today, scheme.answer_workdays))
+        if evidence_upload:
+            attach(objection, "evidence_file", "evidence_name", evidence_upload, field="evidence_file")
         save_numbered(objection, prefix="YY")
         audit_log(actor=actor, action="credit.objection.filed", obj=objection,
                   data={"number": objection.number, "rating": rating.pk if rating else None,
@@ -102,7 +106,7 @@ def objection_decide(*, actor, objection: Objection, upheld: bool, decision: str
             else:
                 counted = {c["event_id"] for c in objection.rating.explanation.get("contributions", ())}
                 ids = {getattr(e, "pk", e) for e in revoke_events}
-                if not ids or not ids <= counted:
+                if not ids <= counted:
                     raise DomainError(_("Choose the records of this rating that the objection shows to be wrong."),
                                       field="revoke_events")
                 events = list(CreditEvent.objects.filter(pk__in=ids))
@@ -110,6 +114,10 @@ def objection_decide(*, actor, objection: Objection, upheld: bool, decision: str
         for event in events:
             revoke(event, actor=actor, reason=reason, action="credit.event.revoked_on_objection",
                    data={"objection": objection.number})
+        if upheld and objection.rating_id and not events and objection.rating.superseded_at is None:
+            # Upheld without a wrong record (say a good record was missing and has been recorded since): the
+            # rating is recomputed with the records known now.
+            new_version(objection.rating, actor=actor, reason=reason)
         objection.state = DecisionState.UPHELD if upheld else DecisionState.REJECTED
         objection.decision, objection.decided_by, objection.decided_at = decision, actor, timezone.now()
         if objection.rating_id:
@@ -142,18 +150,19 @@ def repair_apply(*, actor, event: CreditEvent, statement: str, pledge_upload, ev
     if today < earliest:
         raise DomainError(_("This record must stay published for at least %(days)s days: apply from %(date)s.")
                           % {"days": event.indicator.publish_min_days, "date": earliest.isoformat()})
-    if Repair.objects.filter(event=event, state=DecisionState.PENDING).exists():
-        raise DomainError(_("A repair application for this record is already pending."))
     statement = clean_text(statement, field="statement", label=_("The rectification"))
     if not pledge_upload:
         raise DomainError(_("Attach the signed credit pledge."), field="pledge_file")
     if not evidence_upload:
         raise DomainError(_("Attach the evidence of rectification."), field="evidence_file")
-    repair = Repair(firm=event.firm, event=event, statement=statement, submitted_by=actor,
-                    answer_due=add_workdays(today, event.indicator.scheme.answer_workdays))
-    attach(repair, "pledge_file", "pledge_name", pledge_upload, field="pledge_file")
-    attach(repair, "evidence_file", "evidence_name", evidence_upload, field="evidence_file")
     with transaction.atomic():
+        CreditEvent.objects.select_for_update().filter(pk=event.pk).first()  # one pending application per record
+        if Repair.objects.filter(event=event, state=DecisionState.PENDING).exists():
+            raise DomainError(_("A repair application for this record is already pending."))
+        repair = Repair(firm=event.firm, event=event, statement=statement, submitted_by=actor,
+                        answer_due=add_workdays(today, event.indicator.scheme.answer_workdays))
+        attach(repair, "pledge_file", "pledge_name", pledge_upload, field="pledge_file")
+        attach(repair, "evidence_file", "evidence_name", evidence_upload, field="evidence_file")
         save_numbered(repair, prefix="XF")
         audit_log(actor=actor, action="credit.repair.applied", obj=repair,
                   data={"number": repair.number, "event": event.number})

@@ -84,7 +84,9 @@ def round_compute(*, actor, rating_round: RatingRound) -> int:
         if not rating_round.scheme.levels.exists():
             raise DomainError(_("The scheme has no level table."))
         now = timezone.now()
-        # Before publication the ratings are working data nobody outside the committee has seen.
+        # Before publication the ratings are working data nobody outside the committee has seen (a revocation
+        # meanwhile may have made versions that point at each other: unlink them first).
+        rating_round.ratings.update(superseded_by=None)
         rating_round.ratings.all().delete()
         firm_ids = round_firms(rating_round).values_list("pk", flat=True)
         ratings = compute_ratings(rating_round, firm_ids, known_at=now)
@@ -115,9 +117,10 @@ def round_publish(*, actor, rating_round: RatingRound) -> RatingRound:
 
 
 def previous_final(rating_round: RatingRound) -> RatingRound | None:
-    return (RatingRound.objects.filter(scheme__family=rating_round.scheme.family, sector=rating_round.sector,
-                                       state=RoundState.FINAL, superseded_by__isnull=True)
-            .exclude(pk=rating_round.pk).order_by("-finalised_at").first())
+    rounds = RatingRound.objects.select_for_update().filter(
+        scheme__family=rating_round.scheme.family, sector=rating_round.sector, state=RoundState.FINAL,
+        superseded_by__isnull=True)
+    return rounds.exclude(pk=rating_round.pk).order_by("-finalised_at").first()
 
 
 def round_finalise(*, actor, rating_round: RatingRound) -> RatingRound:

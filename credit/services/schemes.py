@@ -33,6 +33,8 @@ def scheme_problems(scheme: CreditScheme) -> list[str]:
             problems.append(_("Indicator %(code)s: choose a severity.") % {"code": ind.code})
         if ind.publish_min_days > ind.publish_max_days or not ind.publish_min_days:
             problems.append(_("Indicator %(code)s: the publication period is wrong.") % {"code": ind.code})
+    if scheme.objection_workdays > scheme.notice_workdays:
+        problems.append(_("The objection window cannot be longer than the public notice."))
     if not scheme.legal_basis.strip():
         problems.append(_("State the legal basis."))
     return problems
@@ -69,6 +71,9 @@ def scheme_new_version(*, actor, scheme: CreditScheme, version: str) -> CreditSc
     if CreditScheme.objects.filter(family=scheme.family, version=version).exists():
         raise DomainError(_("This version already exists."), field="version")
     with transaction.atomic():
+        CreditScheme.objects.select_for_update().get(pk=scheme.pk)  # one new version at a time per scheme
+        if CreditScheme.objects.filter(family=scheme.family, version=version).exists():
+            raise DomainError(_("This version already exists."), field="version")
         levels, indicators = list(scheme.levels.all()), list(scheme.indicators.all())
         copy = CreditScheme.objects.get(pk=scheme.pk)
         copy.pk = copy.id = None

@@ -157,3 +157,41 @@ def test_manual_listing_needs_a_reason_and_no_red_for_a_black_listed_firm(admin,
     with refused():
         services.list_add(actor=admin, firm=firm, kind=ListKind.RED, scheme=scheme, reason="表现优秀")
     assert ListEntry.objects.count() == 1
+
+
+def test_revoking_the_record_behind_an_automatic_listing_delists_the_firm(admin, scheme, firm):
+    with travel(at(2026, 9, 1, 10)):
+        severe = record(admin, firm, scheme, "B02", on=date(2026, 8, 3))
+    assert ListEntry.objects.active().filter(kind=ListKind.BLACK).exists()
+    with travel(at(2026, 9, 2, 10)):
+        services.event_revoke(actor=admin, event=severe, reason="事故责任认定书已撤销")
+    entry = ListEntry.objects.get()
+    assert entry.delisted_at is not None and "2026-09-02" in entry.delist_reason
+    assert AuditEntry.objects.filter(action="credit.list.auto_delisted", object_id=str(entry.pk)).exists()
+
+
+def test_a_black_listing_takes_the_firm_off_the_red_list(admin, scheme, firm):
+    services.list_add(actor=admin, firm=firm, kind=ListKind.RED, scheme=scheme, reason="连续两年AAA")
+    with travel(at(2026, 9, 1, 10)):
+        record(admin, firm, scheme, "B02", on=date(2026, 8, 3))
+    assert list(ListEntry.objects.active().values_list("kind", flat=True)) == [ListKind.BLACK]
+    red = ListEntry.objects.get(kind=ListKind.RED)
+    assert red.delisted_at is not None and red.delist_reason
+
+
+def test_the_daily_refresh_lists_a_record_on_the_day_it_takes_effect_and_delists_when_it_ends(admin, scheme, firm):
+    from django.core.management import call_command
+
+    with travel(at(2026, 9, 1, 10)):
+        record(admin, firm, scheme, "B02", on=date(2026, 8, 3), effective_from=date(2026, 9, 10),
+               expires_on=date(2027, 9, 9))
+    assert not ListEntry.objects.exists()  # approved, not yet in effect
+    with travel(at(2026, 9, 9, 1)):
+        assert services.lists_refresh(actor="cron") == {"listed": 0, "delisted": 0}
+    with travel(at(2026, 9, 10, 1)):
+        call_command("refresh_credit_lists")
+        assert services.lists_refresh(actor="cron") == {"listed": 0, "delisted": 0}  # a rerun changes nothing
+    assert ListEntry.objects.active().count() == 1
+    with travel(at(2027, 9, 10, 1)):
+        assert services.lists_refresh(actor="cron") == {"listed": 0, "delisted": 1}  # expired
+    assert not ListEntry.objects.active().exists()

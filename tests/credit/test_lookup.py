@@ -186,3 +186,29 @@ def test_lookup_query_count_does_not_grow_with_the_firms(client, admin, scheme, 
             assert response.context["page"].paginator.count == n + 1
         with django_assert_num_queries(4):
             assert client.get(URL).status_code == 200
+
+
+@pytest.mark.parametrize("n", [10, 5000])
+def test_firm_page_query_count_does_not_grow_with_the_firms(client, admin, scheme, firm, django_assert_num_queries,
+                                                            n):
+    with travel(at(2026, 3, 1, 10)):
+        record(admin, firm, scheme, "J01", on=date(2026, 1, 1))
+        record(admin, firm, scheme, "B01", on=date(2026, 2, 1))
+    run_round(admin, scheme, date(2026, 3, 2))
+    bulk_firms(n)
+    with travel(at(2026, 3, 20, 10)), django_assert_num_queries(9):
+        response = client.get(reverse("credit:firm", args=[firm.uscc]))
+    assert response.status_code == 200 and response.context["summary"].rating.firm == firm
+
+
+def test_open_data_leaves_out_ratings_past_their_validity(client, admin, scheme, firm):
+    from credit.models import RatingRound
+
+    run_round(admin, scheme, date(2026, 3, 2))
+    rating_round = RatingRound.objects.get()
+    with travel(at(2026, 3, 20, 10)):
+        assert firm.uscc in client.get(reverse("credit:export")).content.decode()
+    with travel(at(2026, 3, 20, 10) .replace(year=2027, month=4)):  # past the 365 days, no later round
+        assert rating_round.valid_until < date(2027, 4, 20)
+        assert firm.uscc not in client.get(reverse("credit:export")).content.decode()
+        assert client.get("/api/v1/credit/").json()["count"] == 0

@@ -62,8 +62,10 @@ def test_upheld_objection_makes_a_new_rating_version_and_keeps_the_old(admin, pu
     rating_round, rating, bad = published
     with travel(at(2026, 10, 9, 15)):
         objection = services.objection_file(actor=firm_account, firm=firm, rating=rating, reason="处罚已撤销")
-    with travel(at(2026, 10, 12, 10)), refused():
-        services.objection_decide(actor=admin, objection=objection, upheld=True, decision="属实")  # no record chosen
+    with travel(at(2026, 10, 12, 10)), refused():  # a record that the rating did not count
+        uncounted = record(admin, firm, bad.indicator.scheme, "B03", on=date(2026, 10, 9))
+        services.objection_decide(actor=admin, objection=objection, upheld=True, decision="属实",
+                                  revoke_events=[uncounted])
     with travel(at(2026, 10, 12, 10)), django_capture():
         objection = services.objection_decide(actor=admin, objection=objection, upheld=True, decision="经核实属实",
                                               revoke_events=[bad])
@@ -137,3 +139,24 @@ def django_capture():
     from django.test import TestCase
 
     return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def test_upheld_without_a_wrong_record_recomputes_with_what_is_known_now(admin, published, firm, firm_account):
+    """The firm says a good record is missing; the committee records it and upholds the objection."""
+    _, rating, _ = published
+    with travel(at(2026, 10, 9, 15)):
+        objection = services.objection_file(actor=firm_account, firm=firm, rating=rating, reason="漏记市级表彰")
+    with travel(at(2026, 10, 12, 10)), django_capture():
+        record(admin, firm, rating.round.scheme, "L01", on=date(2026, 9, 1), points=6)
+        objection = services.objection_decide(actor=admin, objection=objection, upheld=True, decision="已补录表彰")
+    assert objection.new_rating.version == 2 and objection.new_rating.score == Decimal(78)  # 72 + 6
+    assert not objection.revoked_events.exists()
+
+
+def test_two_pending_objections_to_one_rating_are_refused(published, firm, firm_account):
+    _, rating, _ = published
+    with travel(at(2026, 10, 9, 15)):
+        services.objection_file(actor=firm_account, firm=firm, rating=rating, reason="第一次")
+        with refused():
+            services.objection_file(actor=firm_account, firm=firm, rating=rating, reason="第二次")
+    assert Objection.objects.count() == 1

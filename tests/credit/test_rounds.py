@@ -116,3 +116,24 @@ def test_top_level_in_two_consecutive_final_rounds_puts_a_firm_on_the_red_list(a
     entry = ListEntry.objects.get()
     assert (entry.firm, entry.kind, entry.automatic) == (steady, ListKind.RED, True)
     assert entry.counts["level"] == "AAA" and entry.counts["rounds"] == [second.pk, first.pk]
+
+
+def test_a_computed_round_recomputes_after_a_revocation_made_a_new_version(admin, scheme, firm):
+    with travel(at(2026, 9, 1, 10)):
+        bad = record(admin, firm, scheme, "B01", on=date(2026, 8, 3), points=-8)
+        rating_round = services.round_open(actor=admin, scheme=scheme, sector="municipal", name="2026年度",
+                                           as_of=date(2026, 8, 31))
+        services.round_compute(actor=admin, rating_round=rating_round)
+        services.event_revoke(actor=admin, event=bad, reason="录入错误")
+        assert Rating.objects.filter(round=rating_round).count() == 2  # v1 superseded by v2
+        services.round_compute(actor=admin, rating_round=rating_round)
+    (rating,) = Rating.objects.filter(round=rating_round)
+    assert rating.version == 1 and rating.score == Decimal(60)
+
+
+def test_the_objection_window_cannot_outlast_the_notice(admin):
+    from .helpers import make_scheme
+
+    draft = make_scheme(admin, family="long", in_force=False, notice_workdays=5, objection_workdays=7)
+    with refused():
+        services.scheme_put_in_force(actor=admin, scheme=draft)
