@@ -6,6 +6,12 @@ from core.roles import COMMITTEE_ADMIN, COMMITTEE_EDITOR
 
 _ORG_MODELS = ("association", "firm", "membership", "associationstaff", "firmuser", "firmuserinvitation")
 _CREDIT_RECORDS = ("creditevent", "ratinground", "rating", "objection", "repair", "listentry")
+# 专家库: committee staff keep experts and their relations (for 回避) in the admin; applications, draws, selections and
+# evaluations change only through the services (the back-office pages check the committee roles themselves).
+_EXPERT_PERMS = (
+    [("experts", f"{verb}_{m}") for m in ("expert", "relation") for verb in ("add", "change", "view")]
+    + [("experts", f"view_{m}") for m in ("pool", "membership", "application", "draw", "selection", "evaluation")]
+)
 
 ADMIN_PERMS = (
     [("wagtailadmin", "access_admin"), ("core", "view_auditentry"), ("core", "view_user")]
@@ -25,6 +31,7 @@ ADMIN_PERMS = (
     # pages check the committee roles themselves).
     + [("credit", f"{verb}_creditscheme") for verb in ("add", "change", "delete", "view")]
     + [("credit", f"view_{m}") for m in _CREDIT_RECORDS]
+    + _EXPERT_PERMS
 )
 EDITOR_PERMS = [("wagtailadmin", "access_admin"), ("portal", "view_issuingbody")] + [
     ("associations", f"view_{m}") for m in ("association", "firm", "membership")
@@ -35,7 +42,7 @@ EDITOR_PERMS = [("wagtailadmin", "access_admin"), ("portal", "view_issuingbody")
 ] + [
     # Editors draft rating schemes (they do not delete them); records as for administrators.
     ("credit", f"{verb}_creditscheme") for verb in ("add", "change", "view")
-] + [("credit", f"view_{m}") for m in _CREDIT_RECORDS]
+] + [("credit", f"view_{m}") for m in _CREDIT_RECORDS] + _EXPERT_PERMS
 PAGE_PERMS = {
     COMMITTEE_ADMIN: ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
     COMMITTEE_EDITOR: ("add_page", "change_page"),

@@ -12,7 +12,7 @@ handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"
 
-coming_soon_sections = ["experts", "events"]
+coming_soon_sections = ["events"]
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -22,11 +22,14 @@ urlpatterns = [
     path("me/", views.dashboard, name="dashboard"),
     path("me/consultations/", include("consultations.workspace_urls")),
     path("me/credit/", include("credit.workspace_urls")),
+    path("me/expert/", include("experts.workspace_urls")),
     path("me/", include("associations.urls")),
     path("consultations/", include("consultations.urls")),
     path("api/v1/consultations/", include("consultations.api_urls")),
     path("credit/", include("credit.urls")),
+    path("experts/", include("experts.urls")),
     path("api/v1/credit/", include("credit.api_urls")),
+    path("api/v1/experts/", include("experts.api_urls")),
     path("", include("portal.policies.urls")),
     path("search/", include(search_urls.page_urlpatterns)),
     path("api/v1/search/", include(search_urls.api_urlpatterns)),

@@ -6,7 +6,6 @@ from associations.selectors import firm_bindings_for, staff_bindings_for
 from core.roles import COMMITTEE_GROUPS, ROLE_LABELS, is_committee_admin, is_committee_staff
 
 SECTIONS = {
-    "experts": (_("Expert pool"), _("The industry expert pool is being built.")),
     "events": (_("Events"), _("Forums, award ceremonies and registration are being built.")),
 }
 

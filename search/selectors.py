@@ -179,7 +179,9 @@ def _attr(obj, name):
 
 
 def result_title(obj) -> str:
-    title = getattr(obj, "title", None)
+    """``search_result_title`` when the object has one (a model whose ``title`` is something else, such as an
+    expert's professional title), else ``title``, else ``str(obj)``."""
+    title = _attr(obj, "search_result_title") or getattr(obj, "title", None)
     return title if isinstance(title, str) and title else str(obj)
 
 

@@ -51,7 +51,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         organisation=DEMO_FIRM, firm=DEMO_FIRM,
     ),
     DemoAccount(
-        email="expert@demo.local", full_name="周文博", role="专家（待入库）",
+        email="expert@demo.local", full_name="周文博", role="专家（在库）",
         organisation="—",
     ),
 )

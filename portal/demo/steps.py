@@ -24,6 +24,7 @@ from core.audit import audit_log
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from .consultations import seed_consultations
 from .credit import seed_credit
+from .experts import seed_experts
 from .organisations import ASSOCIATIONS, demo_data
 from .policies import ATTACHMENTS, ISSUING_BODIES, POLICIES, POLICIES_FILE
 
@@ -218,4 +219,5 @@ STEPS: tuple[Step, ...] = (
     Step("policies", seed_policies),
     Step("consultations", seed_consultations),
     Step("credit", seed_credit),
+    Step("experts", seed_experts),
 )

@@ -11,6 +11,7 @@ INSTALLED_APPS = [
     "associations",
     "consultations",
     "credit",
+    "experts",
     "portal",
     "search",
     # Wagtail

@@ -5,7 +5,7 @@ from tests.factories import MembershipFactory, association_staff
 
 pytestmark = pytest.mark.django_db
 
-SECTIONS = ["/experts/", "/events/"]
+SECTIONS = ["/events/"]
 
 
 def test_home_lists_associations_with_member_counts(client, association):
@@ -33,14 +33,14 @@ def test_dashboard_query_count_is_fixed(client, association, django_assert_num_q
     user = association_staff(association)
     client.force_login(user)
     client.get("/me/")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):  # 7th: user.expert, for the link to the expert workspace
         client.get("/me/")
     for other in MembershipFactory.create_batch(5):
         association_staff(other.association).delete()
     from associations.models import AssociationStaff
 
     AssociationStaff.objects.create(user=user, association=MembershipFactory().association)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get("/me/")
 
 

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "experts"
+
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
+]
