@@ -60,3 +60,17 @@ def public_expert(pk: int) -> Expert | None:
 
 def pools() -> list[Pool]:
     return list(Pool.objects.order_by("id"))
+
+
+def draw_result(pk: int, user):
+    """A draw and its panel (the experts who confirmed, with their field) when the user may see the results:
+    published draws for everyone, unpublished ones for the committee only; else None (404)."""
+    from .models import Draw, Selection
+    from .permissions import can_view_draw_results
+
+    draw = Draw.objects.filter(pk=pk).exclude(state=Draw.State.DRAFT).first()
+    if draw is None or not can_view_draw_results(user, draw):
+        return None, []
+    panel = list(draw.selections.filter(response=Selection.Response.CONFIRMED)
+                 .select_related("expert__employer_firm").order_by("field", "order"))
+    return draw, panel

@@ -80,3 +80,12 @@ def invitation(request, token: str):
                 return redirect("experts:invitation", token)
     return render(request, "experts/invitation.html", {
         **context, "confirm_form": confirm_form, "decline_form": decline_form})
+
+
+@require_safe
+def draw(request, pk: int):
+    """A draw's result: the panel that took part, the seed and the supervisor. Confidential until published."""
+    found, panel = selectors.draw_result(pk, request.user)
+    if found is None:
+        raise Http404
+    return render(request, "experts/public/draw.html", {"draw": found, "panel": panel, "section": "experts"})

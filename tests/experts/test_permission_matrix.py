@@ -91,6 +91,8 @@ MATRIX = {
     "experts:directory": ("get", lambda w: {}, OPEN),
     "experts:detail": ("get", _expert, OPEN),
     "experts:invitation": ("get", lambda w: {"token": services.invitation_token(w.selection)}, OPEN),
+    # A draw's result: 404 for everyone outside the committee until it is published, then public.
+    "experts:draw": ("get", lambda w: {"pk": w.secret.pk}, _roles(404, editor=200, admin=200)),
     "experts_api:list": ("get", lambda w: {}, OPEN),
     "experts_api:detail": ("get", _expert, OPEN),
     "experts_api:None": ("get", lambda w: {"rest": "nothing/here"}, _all(404)),
@@ -187,3 +189,12 @@ def test_refused_posts_change_nothing(client, world):
     world.expert.refresh_from_db()
     assert world.application.state == "pending" and world.secret.state == "drawn"
     assert world.expert.name == "王建国" and AuditEntry.objects.count() == before
+
+
+def test_a_published_draw_shows_its_panel_to_everyone(client, world):
+    from experts.models import Draw
+
+    published = Draw.objects.get(state=Draw.State.PUBLISHED)
+    url = reverse("experts:draw", args=[published.pk])
+    assert statuses(client, world.users, "get", url) == dict.fromkeys(ROLES, 200)
+    assert published.seed in client.get(url).content.decode()

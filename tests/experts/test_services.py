@@ -251,3 +251,23 @@ def test_the_expert_record_counts_declines(admin):
     assert expert.pk in {s.expert_id for s in draw.selections.all()}
     assert timedelta(hours=48) == draw.selections.get(alternate=True).answer_by - datetime(2026, 11, 23, 11,
                                                                                            tzinfo=SH)
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_the_published_result_page_lists_the_panel_with_a_fixed_query_count(client, admin, n,
+                                                                           django_assert_num_queries):
+    from django.urls import reverse
+
+    for i in range(n + 1):
+        make_expert(f"专家{i}", phone=f"1390000000{i}")
+    with travel(2026, 11, 23, 10):
+        draw = services.draw_run(actor=admin, draw=make_draw(admin, count=n, alternates=0))
+        url = reverse("experts:draw", args=[draw.pk])
+        assert client.get(url).status_code == 404  # confidential until published
+        for selection in draw.selections.all():
+            services.invitation_answer(token=services.invitation_token(selection), accept=True, pledge=True)
+        services.draw_publish(actor=admin, draw=draw)
+        with django_assert_num_queries(2):
+            html = client.get(url).content.decode()
+    names = [s.expert.name for s in draw.selections.select_related("expert")]
+    assert all(name in html for name in names) and "1390000000" not in html
