@@ -315,7 +315,7 @@ def _queries(client, url, params):
     return len(ctx.captured_queries)
 
 
-def test_query_count_does_not_grow_with_consultations(client, admin):
+def test_query_count_does_not_grow_with_consultations(client, admin, request):
     make_policy(title=POLICY)
     for i in range(3):
         consultation(admin, title=f"餐厨垃圾收运管理规定（征求意见稿{i}）")
@@ -323,7 +323,14 @@ def test_query_count_does_not_grow_with_consultations(client, admin):
     for i in range(3, 30):
         consultation(admin, title=f"餐厨垃圾收运管理规定（征求意见稿{i}）")
     many = {name: _queries(client, url, params) for name, (url, params, _n) in QUERY_CASES.items()}
-    assert few == many == {name: n for name, (_url, _params, n) in QUERY_CASES.items()}
+    expected = {name: n for name, (_url, _params, n) in QUERY_CASES.items()}
+    if request.node.callspec.params["backend"] == "postgres":
+        # The PostgreSQL backend asks the database about every further public model (experts) even without a
+        # hit, where Whoosh answers from its index: one more query per page, fixed per model, never per row.
+        # Suggestions ask the next model only while slots are left (3 consultations leave some, 30 fill them).
+        expected = {name: n + 1 for name, n in expected.items()}
+        assert (few.pop("suggest"), many.pop("suggest")) == (expected["suggest"], expected.pop("suggest") - 1)
+    assert few == many == expected
 
 
 
