@@ -6,11 +6,13 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 
-def send_after_commit(*, template: str, context: dict, recipients, one_message: bool = False) -> None:
+def send_after_commit(*, template: str, context: dict, recipients, one_message: bool = False,
+                      attachments=()) -> None:
     """Render ``<template>_subject.txt`` and ``<template>_body.txt`` and send once the transaction commits.
 
     One message per recipient, so people of different organisations never see each other's addresses;
-    ``one_message`` sends a single message to all (the addresses of one organisation)."""
+    ``one_message`` sends a single message to all (the addresses of one organisation). ``attachments``:
+    (filename, bytes, mimetype) triples attached to every message."""
     recipients = sorted({r for r in recipients if r})
     if not recipients:
         return
@@ -20,7 +22,7 @@ def send_after_commit(*, template: str, context: dict, recipients, one_message: 
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}_body.txt", context)
         groups = [recipients] if one_message else [[address] for address in recipients]
-        messages = [EmailMessage(subject, body, None, group) for group in groups]
+        messages = [EmailMessage(subject, body, None, group, attachments=list(attachments)) for group in groups]
         get_connection().send_messages(messages)
 
     # robust: a mail server failure is logged and never turns a committed change into an error page.

@@ -14,7 +14,7 @@ class HomePage(Page):
     content_panels = Page.content_panels + [FieldPanel("lead"), FieldPanel("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["portal.PolicyIndexPage"]
+    subpage_types = ["portal.PolicyIndexPage", "events.EventIndexPage"]
     max_count = 1
 
     class Meta:

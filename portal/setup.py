@@ -1,6 +1,7 @@
 """Site structure every installation needs, created after `migrate` (idempotent).
 
 - the policy library page under the home page (/policies/);
+- the event list page under the home page (/events/);
 - the review workflow 委员会审核: a committee editor submits, a committee administrator approves or rejects
   with a comment. It is assigned to the root page, so every page of the site goes through it.
 """
@@ -32,6 +33,27 @@ def ensure_policy_library():
     return index
 
 
+def ensure_event_index():
+    from events.models import EventIndexPage
+
+    from .models import HomePage
+
+    existing = EventIndexPage.objects.first()
+    if existing is not None:
+        return existing
+    home = HomePage.objects.first()
+    if home is None:
+        return None
+    index = EventIndexPage(
+        title="活动",
+        slug="events",
+        intro="市城管委与各行业协会共同举办的论坛、颁奖典礼、培训、考察交流和文艺活动。",
+    )
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    return index
+
+
 def ensure_review_workflow():
     from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, WorkflowTask
 
@@ -50,4 +72,5 @@ def ensure_review_workflow():
 
 def ensure_site_structure(**kwargs):
     ensure_policy_library()
+    ensure_event_index()
     ensure_review_workflow()

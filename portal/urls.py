@@ -12,8 +12,6 @@ handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"
 
-coming_soon_sections = ["events"]
-
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -28,14 +26,13 @@ urlpatterns = [
     path("api/v1/consultations/", include("consultations.api_urls")),
     path("credit/", include("credit.urls")),
     path("experts/", include("experts.urls")),
+    path("events/", include("events.urls")),
+    path("me/events/", include("events.workspace_urls")),
     path("api/v1/credit/", include("credit.api_urls")),
     path("api/v1/experts/", include("experts.api_urls")),
     path("", include("portal.policies.urls")),
     path("search/", include(search_urls.page_urlpatterns)),
     path("api/v1/search/", include(search_urls.api_urlpatterns)),
-] + [
-    path(f"{section}/", views.coming_soon, {"section": section}, name=f"{section}_index")
-    for section in coming_soon_sections
 ]
 
 if settings.DEBUG:

@@ -1,18 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 
 from associations.selectors import firm_bindings_for, staff_bindings_for
 from core.roles import COMMITTEE_GROUPS, ROLE_LABELS, is_committee_admin, is_committee_staff
-
-SECTIONS = {
-    "events": (_("Events"), _("Forums, award ceremonies and registration are being built.")),
-}
-
-
-def coming_soon(request, section: str):
-    title, text = SECTIONS[section]
-    return render(request, "portal/coming_soon.html", {"title": title, "text": text, "section": section})
 
 
 @login_required

@@ -12,6 +12,7 @@ INSTALLED_APPS = [
     "consultations",
     "credit",
     "experts",
+    "events",
     "portal",
     "search",
     # Wagtail

@@ -5,7 +5,6 @@ from tests.factories import MembershipFactory, association_staff
 
 pytestmark = pytest.mark.django_db
 
-SECTIONS = ["/events/"]
 
 
 def test_home_lists_associations_with_member_counts(client, association):
@@ -42,14 +41,6 @@ def test_dashboard_query_count_is_fixed(client, association, django_assert_num_q
     AssociationStaff.objects.create(user=user, association=MembershipFactory().association)
     with django_assert_num_queries(7):
         client.get("/me/")
-
-
-@pytest.mark.parametrize("path", SECTIONS)
-def test_sections_not_built_yet_say_so_plainly(client, path):
-    response = client.get(path)
-    assert response.status_code == 200
-    assert response.templates[0].name == "portal/coming_soon.html"
-    assert "即将上线" in response.content.decode()
 
 
 def test_unknown_page_is_a_chinese_404(client):
