@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test lint check-python install install-dev migrate seed test-sqlite test-postgres test-browser messages clean bench-consultations \
-	bench-search bench-search-postgres bench-credit bench-credit-postgres
+	bench-search bench-search-postgres bench-credit bench-credit-postgres bench-events bench-events-postgres
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
@@ -103,3 +103,14 @@ bench-credit: install-dev
 bench-credit-postgres: install-dev
 	@uptime
 	scripts/with-postgres.sh $(PY) bench/credit.py --firms $(FIRMS) --events $(EVENTS)
+
+## make bench-events [REGISTRATIONS=1000]: register REGISTRATIONS attendees on one event with quotas, then time the event page, /me/events/ and the attendee export (SQLite)
+REGISTRATIONS ?= 1000
+bench-events: install-dev
+	@uptime
+	$(PY) bench/bench_events.py --registrations $(REGISTRATIONS)
+
+## make bench-events-postgres [REGISTRATIONS=1000]: the same on PostgreSQL (throwaway cluster)
+bench-events-postgres: install-dev
+	@uptime
+	scripts/with-postgres.sh $(PY) bench/bench_events.py --registrations $(REGISTRATIONS)

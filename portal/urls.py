@@ -27,6 +27,7 @@ urlpatterns = [
     path("credit/", include("credit.urls")),
     path("experts/", include("experts.urls")),
     path("events/", include("events.urls")),
+    path("me/events/manage/", include("events.manage_urls")),
     path("me/events/", include("events.workspace_urls")),
     path("api/v1/credit/", include("credit.api_urls")),
     path("api/v1/experts/", include("experts.api_urls")),

@@ -77,7 +77,9 @@ def scan(checkin_list: CheckinList, *, payload: str, actor, kind: str = Checkin.
     nonce = (nonce or "").strip()[:64] or None
     if nonce:
         earlier = Checkin.objects.select_related("registration").filter(nonce=nonce).first()
-        if earlier is not None:  # the same scan submitted twice (a double tap, a retried request)
+        if earlier is not None and earlier.checkin_list_id != checkin_list.pk:
+            nonce = None  # a nonce from another list's page: not the same scan
+        elif earlier is not None:  # the same scan submitted twice (a double tap, a retried request)
             return ScanResult(ok=True, message=_("This scan was already recorded."), registration=earlier.registration,
                               checkin=earlier, answers=_checkin_answers(earlier.registration))
     registration, typed = find_registration(payload)

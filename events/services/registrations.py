@@ -128,6 +128,9 @@ def register(*, event, actor, ticket_type: TicketType, name: str, email: str, co
     sub_events = list(SubEvent.objects.filter(event=event, pk__in=[getattr(s, "pk", s) for s in sub_events]))
     questions = applicable(event_questions(event), ticket_type.pk)
     cleaned = clean_answers(questions, answers or {})
+    from .waiting import expire_offers
+
+    expire_offers(event=event, actor=actor)
     try:
         with transaction.atomic():
             registration = _take_place(event, setup, ticket_type=ticket_type, sub_events=sub_events, actor=actor,
@@ -143,6 +146,9 @@ def register(*, event, actor, ticket_type: TicketType, name: str, email: str, co
 
 def _take_place(event, setup, *, ticket_type, sub_events, actor, invitation, values) -> Registration:
     sub_ids = [s.pk for s in sub_events]
+    # One registration of an event at a time (the setup row), then the quotas: the per-firm limit, the email and
+    # the invitation are checked and taken under the lock, whether or not a quota covers the ticket type.
+    RegistrationSetup.objects.select_for_update().filter(pk=setup.pk).first()
     quotas = capacity.lock(capacity.quotas_binding(event, ticket_type.pk, sub_ids))
     # Checked again under the locks: the limits (a concurrent registration of the same firm) and the places.
     _check_limits(setup, event=event, email=values["email"], firm=values["firm"])
@@ -166,7 +172,10 @@ def _take_place(event, setup, *, ticket_type, sub_events, actor, invitation, val
         confirmed_at=now if state == Registration.State.CONFIRMED else None, **values)
     registration.sub_events.set(sub_events)
     if invitation is not None:
-        Invitation.objects.filter(pk=invitation.pk).update(used_at=now)
+        claimed = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True, revoked_at__isnull=True).update(
+            used_at=now)
+        if not claimed:
+            raise DomainError(_("This invitation has already been used."), field="invitation_code")
     audit_log(actor=actor, action="events.registration.created", obj=registration,
               data={"state": state, "ticket_type": ticket_type.pk, "sub_events": sub_ids,
                     "invitation": invitation.pk if invitation else None,

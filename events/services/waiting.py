@@ -29,7 +29,7 @@ def offer_next(event: EventPage, *, actor="system") -> list[Registration]:
         now = timezone.now()
         queue = (Registration.objects.select_for_update().select_related("event", "ticket_type")
                  .filter(event=event, state=Registration.State.WAITING)
-                 .exclude(offer_expires_at__gt=now).order_by("-priority", "created_at", "id"))
+                 .filter(offer_expires_at__isnull=True).order_by("-priority", "created_at", "id"))
         for entry in queue:
             ids = capacity.quotas_binding(event, entry.ticket_type_id)
             if capacity.full([quotas[i] for i in ids if i in quotas]):
@@ -72,11 +72,16 @@ def accept_offer(registration: Registration, *, actor) -> Registration:
     return registration
 
 
-def expire_offers(*, now=None, actor="system") -> int:
-    """Cancel the entries whose offer lapsed and offer their places to the next ones. Idempotent."""
+def expire_offers(*, now=None, actor="system", event=None) -> int:
+    """Cancel the entries whose offer lapsed and offer their places to the next ones (of one event, or all).
+    Idempotent. Run by ``expire_event_offers`` and before every registration, so a lapsed offer never lets a
+    newcomer pass the waiting list."""
     now = now or timezone.now()
-    lapsed = list(Registration.objects.select_related("event").filter(
-        state=Registration.State.WAITING, offer_expires_at__lte=now))
+    lapsed = Registration.objects.select_related("event").filter(state=Registration.State.WAITING,
+                                                                 offer_expires_at__lte=now)
+    if event is not None:
+        lapsed = lapsed.filter(event=event)
+    lapsed = list(lapsed)
     events, count = {}, 0
     for entry in lapsed:
         with transaction.atomic():

@@ -24,6 +24,7 @@ from core.audit import audit_log
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from .consultations import seed_consultations
 from .credit import seed_credit
+from .events import seed_events
 from .experts import seed_experts
 from .organisations import ASSOCIATIONS, demo_data
 from .policies import ATTACHMENTS, ISSUING_BODIES, POLICIES, POLICIES_FILE
@@ -220,4 +221,5 @@ STEPS: tuple[Step, ...] = (
     Step("consultations", seed_consultations),
     Step("credit", seed_credit),
     Step("experts", seed_experts),
+    Step("events", seed_events),
 )

@@ -1,6 +1,9 @@
 """Helpers shared by the browser journeys."""
 
+import email
 import re
+from email import policy
+from pathlib import Path
 
 DEMO_PASSWORD = "demo12345"  # the public demo password of seed_demo
 
@@ -40,3 +43,18 @@ def format_violations(violations: list[dict]) -> str:
             summary = " ".join((node["summary"] or "").split())
             lines.append(f"    {node['target']}: {summary[:300]}")
     return "\n".join(lines)
+
+
+MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
+
+
+def mail_to(folder: Path, recipient: str) -> list:
+    """The messages the portal wrote for one recipient, oldest first (Django's file-based mail backend)."""
+    messages = []
+    for path in sorted(folder.glob("*.log"), key=lambda p: p.stat().st_mtime):
+        for chunk in path.read_bytes().split(MAIL_SEPARATOR):
+            if chunk.strip():
+                message = email.message_from_bytes(chunk, policy=policy.default)
+                if recipient in str(message["To"]):
+                    messages.append(message)
+    return messages

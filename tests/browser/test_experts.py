@@ -8,10 +8,8 @@ settings use Django's file-based mail backend in the run's temporary directory),
 回避承诺, confirms, and sees the confirmation.
 """
 
-import email
 import re
 from datetime import datetime, timedelta
-from email import policy
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,26 +19,13 @@ from playwright.sync_api import expect
 from portal.demo.accounts import DEMO_FIRM
 from portal.demo.experts import COMMITTEE_POOL, EXPERT_EMAIL, EXPERT_NAME
 from portal.demo.organisations import demo_data
-from tests.browser.helpers import axe_violations, format_violations, log_in
+from tests.browser.helpers import axe_violations, format_violations, log_in, mail_to
 
 pytestmark = pytest.mark.browser
 
 ADMIN_EMAIL = "committee@demo.local"
 TITLE = "城市照明智慧管理平台二期项目验收专家抽取"
-SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 INVITATION = re.compile(r"(/experts/invitation/[^\s/]+/)")
-
-
-def _mail_to(folder: Path, recipient: str) -> list:
-    """The messages the portal wrote for one recipient, oldest first (Django's file-based backend)."""
-    messages = []
-    for path in sorted(folder.glob("*.log"), key=lambda p: p.stat().st_mtime):
-        for chunk in path.read_bytes().split(SEPARATOR):
-            if chunk.strip():
-                message = email.message_from_bytes(chunk, policy=policy.default)
-                if recipient in str(message["To"]):
-                    messages.append(message)
-    return messages
 
 
 def _create_and_run_draw(page, party_code: str) -> None:
@@ -78,7 +63,7 @@ def test_a_draw_excludes_the_partys_experts_and_the_drawn_expert_confirms_by_mai
     expect(excluded.first).to_be_visible()
     expect(excluded.first.locator("td").nth(2)).to_contain_text(party.name)
 
-    mail = _mail_to(Path(portal_env["PORTAL_BROWSER_DB"]).parent / "mail", EXPERT_EMAIL)
+    mail = mail_to(Path(portal_env["PORTAL_BROWSER_DB"]).parent / "mail", EXPERT_EMAIL)
     assert mail, "no invitation was mailed to the demo expert"
     body = mail[-1].get_body(preferencelist=("plain",)).get_content()
     assert "城市照明智慧管理平台二期" in body

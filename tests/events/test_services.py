@@ -299,3 +299,27 @@ def test_reminders_are_sent_once(django_capture_on_commit_callbacks):
         assert services.send_reminders() == 1
         assert services.send_reminders() == 0
     assert len(mail.outbox) == 1
+
+
+def test_a_lapsed_offer_is_never_renewed_and_newcomers_do_not_pass_the_waiting_list():
+    event = make_event(size=1)
+    a, b, c, d = users(4)
+    first = register(event, a)
+    waiting_b, waiting_c = register(event, b), register(event, c)
+    services.cancel(first, actor=a)
+    with time_machine.travel(timezone.now() + timedelta(hours=49)):  # B's offer lapsed; the cron has not run
+        newcomer = register(event, d)
+        assert newcomer.state == Registration.State.WAITING
+        waiting_b.refresh_from_db()
+        waiting_c.refresh_from_db()
+        assert waiting_b.state == Registration.State.CANCELLED and waiting_c.has_open_offer
+
+
+def test_an_invitation_is_claimed_once_under_the_lock():
+    event = make_event(audience=Audience.INVITED)
+    guest_type = ticket(event, "嘉宾", invitation_only=True)
+    invitation = services.invitation_create(event=event, actor=committee_user(), ticket_type=guest_type,
+                                            send=False)
+    register(event, UserFactory(), ticket_type=guest_type, invitation=invitation)
+    with pytest.raises(DomainError):  # the same (stale) invitation object again
+        register(event, UserFactory(), ticket_type=guest_type, invitation=invitation)

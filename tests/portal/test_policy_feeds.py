@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 # Site lookup, view restrictions (public()), count (paginator), page ids and types, then one query per page type
 # (home, library, policy).
-SITEMAP_QUERIES = 7
+SITEMAP_QUERIES = 8  # one query per page type with pages (home, library, event list, policies)
 
 
 def make_draft(**fields):
@@ -169,7 +169,7 @@ def test_sitemap_query_count_is_fixed(client, django_assert_num_queries):
     for _ in range(27):
         make_policy()
     with django_assert_num_queries(SITEMAP_QUERIES):
-        assert len(sitemap_locations(client)) == 32  # home, library, 30 policies
+        assert len(sitemap_locations(client)) == 33  # home, library, event list, 30 policies
 
 
 def test_feed_item_without_document_number_has_a_plain_title(client):
