@@ -13,6 +13,7 @@ INSTALLED_APPS = [
     "credit",
     "experts",
     "events",
+    "awards",
     "portal",
     "search",
     # Wagtail
