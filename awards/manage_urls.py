@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/panel/", manage_views.panel, name="panel"),
     path("<int:pk>/objections/", manage_views.objections, name="objections"),
     path("objections/<int:objection_id>/", manage_views.objection, name="objection"),
+    path("objections/<int:objection_id>/evidence/", manage_views.objection_evidence, name="objection_evidence"),
     path("<int:pk>/rounds/add/", manage_rounds.round_edit, name="round_add"),
     path("rounds/<int:round_id>/", manage_rounds.round_detail, name="round"),
     path("rounds/<int:round_id>/edit/", manage_rounds.round_edit, name="round_edit"),

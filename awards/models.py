@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from wagtail.search import index
 
 from associations.models import Association, Firm
 
@@ -34,7 +35,7 @@ class Aggregation(models.TextChoices):
     TRIMMED = "trimmed", _("Trimmed mean (drop the highest and the lowest)")  # 去掉最高分和最低分后的平均分
 
 
-class Campaign(models.Model):
+class Campaign(index.Indexed, models.Model):
     name = models.CharField(_("name"), max_length=200)
     year = models.PositiveSmallIntegerField(_("year"))
     organiser = models.ForeignKey(Association, verbose_name=_("organising association"), null=True, blank=True,
@@ -75,6 +76,18 @@ class Campaign(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    # Site search (docs/search.md, "Non-page content"): public campaigns (not drafts) only.
+    search_fields = [
+        index.SearchField("name", boost=2),
+        index.AutocompleteField("name"),
+        index.SearchField("summary"),
+        index.SearchField("rules", role="body"),
+        index.SearchField("organiser_name", role="head"),
+        index.SearchField("approval_number", role="head"),
+        index.FilterField("state"),
+    ]
+    search_type_label = _("Awards")  # 评比表彰
+
     class Meta:
         ordering = ["-year", "-entries_open", "-id"]
         verbose_name = _("award campaign")
@@ -98,6 +111,24 @@ class Campaign(models.Model):
     def is_public(self) -> bool:
         return self.state != CampaignState.DRAFT
 
+    @property
+    def search_is_public(self) -> bool:
+        return self.is_public
+
+    @property
+    def search_result_date(self):
+        from django.utils import timezone
+
+        return timezone.localdate(self.entries_open)
+
+    @property
+    def search_snippet_source(self):
+        return [self.summary, self.rules]
+
+    @classmethod
+    def public_search_queryset(cls):
+        return cls.objects.exclude(state=CampaignState.DRAFT)
+
 
 class Category(models.Model):
     campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE,
@@ -105,7 +136,7 @@ class Category(models.Model):
     name = models.CharField(_("name"), max_length=100)
     description = models.CharField(_("description"), max_length=300, blank=True)
     awards = models.PositiveSmallIntegerField(_("number of awards"), default=3)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("ordering", "position"), default=0)
 
     class Meta:
         ordering = ["campaign_id", "position", "id"]

@@ -247,7 +247,7 @@ class TicketType(models.Model):
     approval_required = models.BooleanField(_("approval required"), default=False,
                                             help_text=_("Also when the event as a whole does not require approval."))
     invitation_only = models.BooleanField(_("by invitation only"), default=False)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("ordering", "position"), default=0)
 
     class Meta:
         ordering = ["event_id", "position", "id"]
@@ -445,7 +445,7 @@ class Question(models.Model):
         _("keep for days after the event"), null=True, blank=True,
         help_text=_("Personal data is erased this many days after the event ends. Names stay."),
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("ordering", "position"), default=0)
 
     class Meta:
         ordering = ["event_id", "position", "id"]

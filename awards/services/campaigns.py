@@ -74,6 +74,8 @@ def publicity_start(*, actor, campaign: Campaign) -> Campaign:
     """Publish the proposed winners of the last round (the best ``awards`` per category; ties share the place)
     for ``publicity_days`` working days."""
     _require(permissions.can_manage_campaign(actor, campaign))
+    if campaign.publicity_days < 1:
+        raise DomainError(_("The public notice lasts at least one working day."), field="publicity_days")
     last = campaign.rounds.order_by("-position").first()
     if last is None or last.state != Round.State.CLOSED or campaign.rounds.exclude(state=Round.State.CLOSED).exists():
         raise DomainError(_("Close every judging round before publishing the results."))

@@ -194,6 +194,10 @@ def entry_review(*, actor, entry: Entry, eligible: bool, reason: str = "") -> En
     reason = (reason or "").strip()[:300]
     if not eligible and not reason:
         raise DomainError(_("Give the reason; the firm is told."), field="reason")
+    campaign = entry.campaign
+    if campaign.state not in (CampaignState.OPEN, CampaignState.JUDGING) or campaign.rounds.exclude(
+            state="pending").exists():
+        raise DomainError(_("Eligibility is reviewed before the first round opens; it can no longer change."))
     with transaction.atomic():
         entry = Entry.objects.select_for_update().get(pk=entry.pk)
         if entry.state not in (EntryState.SUBMITTED, EntryState.ELIGIBLE, EntryState.INELIGIBLE):

@@ -59,8 +59,8 @@ def panel_draw(*, actor, campaign: Campaign, field: str, count: int, alternates:
     from experts import services as experts
 
     _require(permissions.can_draw_panel(actor) and permissions.can_manage_campaign(actor, campaign))
-    if campaign.state not in (CampaignState.OPEN, CampaignState.JUDGING):
-        raise DomainError(_("Judges are drawn once the campaign is open."))
+    if campaign.state != CampaignState.JUDGING:
+        raise DomainError(_("Judges are drawn once the entries have closed, so every entrant can be excluded."))
     if campaign.panel_draw_id:
         raise DomainError(_("The judges of this campaign have already been drawn."))
     with transaction.atomic():
@@ -143,6 +143,10 @@ def round_open(*, actor, round: Round) -> Round:
             raise DomainError(_("Close the entries (start judging) before opening a round."))
         if not round.criteria.exists():
             raise DomainError(_("Give the round its score criteria first."))
+        if campaign.rounds.exclude(pk=round.pk).exclude(blind=round.blind).exists():
+            # Entry numbers stay the same from round to round: one open round would unmask a blind one.
+            raise DomainError(_("All rounds of a campaign are blind or none is: change this round's blind setting "
+                                "to match the others."))
         previous = campaign.rounds.filter(position__lt=round.position).order_by("-position").first()
         if previous is None:
             entries = list(campaign.entries.filter(state=EntryState.ELIGIBLE))
@@ -180,8 +184,8 @@ def clean_values(criteria: list[Criterion], raw: dict) -> dict:
             number = Decimal(str(value).strip())
         except (ArithmeticError, ValueError, TypeError):
             number = None
-        if number is None or not number.is_finite() or number != number.quantize(Decimal("0.5")) or not (
-                c.scale_min <= number <= c.scale_max):
+        in_range = number is not None and number.is_finite() and c.scale_min <= number <= c.scale_max
+        if not in_range or (number * 2) != (number * 2).to_integral_value():
             raise DomainError(_("Score “%(criterion)s” from %(low)d to %(high)d (whole or half points).")
                               % {"criterion": c.name, "low": c.scale_min, "high": c.scale_max}, field=f"c{c.pk}")
         values[str(c.pk)] = str(number.normalize())
@@ -197,10 +201,16 @@ def score_submit(*, actor, judge: Judge, round_entry: RoundEntry, values: dict, 
         raise DomainError(_("This round is not open for scoring."))
     if round_entry.entry_id in conflicted_entry_ids(judge, [round_entry.entry]):
         raise DomainError(_("You are recused from or conflicted with this entry, so you cannot score it."))
+    if round_entry.entry.state != EntryState.ELIGIBLE:
+        raise DomainError(_("This entry is no longer in the competition (%(state)s).")
+                          % {"state": round_entry.entry.get_state_display()})
     criteria = list(round.criteria.all())
     cleaned = clean_values(criteria, values)
     try:
         with transaction.atomic():
+            # The round is locked so a score cannot slip in while it closes.
+            if Round.objects.select_for_update().get(pk=round.pk).state != Round.State.OPEN:
+                raise DomainError(_("This round is not open for scoring."))
             score = Score.objects.create(round_entry=round_entry, judge=judge, values=cleaned,
                                          total=weighted_total(criteria, cleaned), comment=(comment or "")[:2000])
             RoundEntry.objects.filter(pk=round_entry.pk).update(scores_count=round_entry.scores.count())

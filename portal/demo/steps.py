@@ -22,6 +22,7 @@ from associations.services import firm_user_bind, staff_bind
 from core.audit import audit_log
 
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from .awards import seed_awards
 from .consultations import seed_consultations
 from .credit import seed_credit
 from .events import seed_events
@@ -222,4 +223,5 @@ STEPS: tuple[Step, ...] = (
     Step("credit", seed_credit),
     Step("experts", seed_experts),
     Step("events", seed_events),
+    Step("awards", seed_awards),
 )

@@ -110,7 +110,7 @@ def test_the_panel_draw_excludes_experts_of_entrant_firms():
     from experts.models import Selection
     from tests.experts.helpers import committee_pool, make_expert
 
-    campaign = make_campaign()
+    campaign = make_campaign(state=CampaignState.JUDGING)
     entries = eligible_entries(campaign, 2)
     pool = committee_pool()
     employed = make_expert("钱参赛", fields=["advertising"], pool=pool, employer_firm=entries[0].firm)
@@ -256,3 +256,31 @@ def test_publicity_window_objections_and_final_results_with_credit_records():
     assert event is not None and event.firm == entries[0].firm and campaign.approval_number == event.evidence_doc_no
     assert Objection.objects.get().state == Objection.State.UPHELD
     assert Round.objects.get(pk=rnd.pk).state == Round.State.CLOSED
+
+
+def test_review_freezes_once_judging_rounds_start_and_ineligible_entries_are_not_scored():
+    campaign = make_campaign()
+    admin, rnd, panel = _open_round(campaign, entries=2, panel=1)
+    entry = Entry.objects.filter(campaign=campaign).first()
+    with pytest.raises(DomainError):
+        services.entry_review(actor=admin, entry=entry, eligible=False, reason="迟到的资格问题")
+    Entry.objects.filter(pk=entry.pk).update(state=EntryState.WITHDRAWN)
+    re = RoundEntry.objects.select_related("entry").get(round=rnd, entry=entry)
+    c1, c2 = rnd.criteria.all()
+    with pytest.raises(DomainError):
+        services.score_submit(actor=panel[0].expert.user, judge=panel[0], round_entry=re,
+                              values={str(c1.pk): 8, str(c2.pk): 5})
+
+
+def test_all_rounds_share_the_blind_setting_and_the_draw_waits_for_the_entries_to_close():
+    campaign = make_campaign()
+    with pytest.raises(DomainError):  # still open for entries: later entrants could not be excluded
+        services.panel_draw(actor=committee_user(), campaign=campaign, field="advertising", count=1, alternates=0,
+                            supervisor="x", starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 2))
+    admin, rnd, panel = _open_round(campaign, entries=1, panel=1, blind=False)
+    judging_round(campaign, position=2, kind="final", blind=True)
+
+    RoundEntry.objects.filter(round=rnd).update(advanced=True)
+    Round.objects.filter(pk=rnd.pk).update(state=Round.State.CLOSED)
+    with pytest.raises(DomainError, match="盲评|blind"):
+        services.round_open(actor=admin, round=campaign.rounds.get(position=2))
