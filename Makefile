@@ -8,7 +8,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test lint check-python install install-dev migrate seed test-sqlite test-postgres test-browser messages clean bench-consultations \
-	bench-search bench-search-postgres bench-credit bench-credit-postgres bench-events bench-events-postgres
+	bench-search bench-search-postgres bench-credit bench-credit-postgres bench-events bench-events-postgres \
+	backup restore
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
@@ -114,3 +115,12 @@ bench-events: install-dev
 bench-events-postgres: install-dev
 	@uptime
 	scripts/with-postgres.sh $(PY) bench/bench_events.py --registrations $(REGISTRATIONS)
+
+## make backup: database, media files and search index into var/backups/backup-YYYYMMDD-HHMMSS.tar.gz
+backup: install
+	$(PY) manage.py backup --output var/backups
+
+## make restore FILE=var/backups/backup-….tar.gz [FORCE=1]: put a backup back (FORCE=1 overwrites a non-empty database)
+restore: install
+	@test -n "$(FILE)" || { echo "用法 / Usage: make restore FILE=var/backups/backup-YYYYMMDD-HHMMSS.tar.gz [FORCE=1]"; exit 1; }
+	$(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from core.api import error_response, json_response, paginate
 from core.params import parse_positive_int
+from core.ratelimit import ratelimit
 
 from . import selectors
 from .models import CampaignState
@@ -44,6 +45,7 @@ def campaign_data(request, campaign) -> dict:
     }
 
 
+@ratelimit("api", methods=("GET", "HEAD"))
 @require_safe
 @cache_control(public=True, max_age=CACHE_SECONDS)
 def campaign_list(request):
@@ -66,6 +68,7 @@ def campaign_list(request):
         state=state or None, year=year_value))
 
 
+@ratelimit("api", methods=("GET", "HEAD"))
 @require_safe
 @cache_control(public=True, max_age=CACHE_SECONDS)
 def campaign_detail(request, pk: int):

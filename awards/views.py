@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.errors import DomainError, add_to_form
+from core.ratelimit import ratelimit
 
 from . import selectors, services
 from .certificates import certificate_docx, certificate_name
@@ -46,6 +47,7 @@ def detail(request, pk: int):
     return _render_detail(request, _campaign(pk))
 
 
+@ratelimit("objection")
 @login_required
 @require_POST
 def objection(request, pk: int):

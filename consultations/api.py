@@ -17,6 +17,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from core.api import error_response, json_response, paginate
+from core.ratelimit import ratelimit
 
 from . import selectors
 from .models import Article, Consultation, DraftVersion, Kind, Result, Status
@@ -128,6 +129,7 @@ def _choice_param(params, name, allowed):
     return value, None
 
 
+@ratelimit("api", methods=("GET", "HEAD"))
 @require_safe
 @cache_control(public=True, max_age=CACHE_SECONDS)
 def consultation_list(request):
@@ -144,6 +146,7 @@ def consultation_list(request):
     return _json(page.as_dict([consultation_summary(request, c) for c in page.rows]))
 
 
+@ratelimit("api", methods=("GET", "HEAD"))
 @require_safe
 @cache_control(public=True, max_age=CACHE_SECONDS)
 def consultation_detail(request, pk: int):
@@ -153,6 +156,7 @@ def consultation_detail(request, pk: int):
     return _json(consultation_detail_data(request, consultation))
 
 
+@ratelimit("api", methods=("GET", "HEAD"))
 @require_safe
 def not_found(request, rest: str = ""):
     """Any other path under /api/v1/consultations/: a JSON 404, not the site's HTML page."""

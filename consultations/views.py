@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.params import parse_positive_int, parse_positive_ints
+from core.ratelimit import ratelimit
 from core.roles import is_committee_staff
 from core.views import stored_file_response
 
@@ -190,6 +191,7 @@ def _requested_points(request) -> list[str]:
     return [str(pk) for pk in parse_positive_ints(request.GET.get("points", "").split(","))]
 
 
+@ratelimit("comment")
 def comment(request, pk):
     consultation = _consultation(request, pk)
     if not request.user.is_authenticated:

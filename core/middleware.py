@@ -1,3 +1,4 @@
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -54,3 +55,20 @@ class PortalLocaleMiddleware:
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class PortalCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the looser PORTAL_CSP_ADMIN_DIRECTIVES under the Wagtail admin's prefix.
+
+    Public and /me/ pages keep CONTENT_SECURITY_POLICY (no 'unsafe-inline'); a view's own csp_* decorators win.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if (
+            not report_only
+            and parts.config is None
+            and request.path_info.startswith(tuple(settings.PORTAL_CSP_ADMIN_PREFIXES))
+        ):
+            parts.config = dict(settings.PORTAL_CSP_ADMIN_DIRECTIVES)
+        return parts

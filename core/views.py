@@ -32,3 +32,10 @@ def stored_file_response(stored, *, filename: str = ""):
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
     return FileResponse(handle, as_attachment=True, filename=safe_name(filename or stored.name.rsplit("/", 1)[-1]))
+
+
+def too_many_requests(request, exception=None):
+    """HTTP 429 for allauth's rate limits (``handler429`` in the root URLconf): the same page as core.ratelimit's."""
+    from .ratelimit import too_many_requests as respond
+
+    return respond(request)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from associations.models import Sector
 from core.api import error_response, json_response, paginate
+from core.ratelimit import ratelimit
 from core.uscc import normalize_uscc
 
 from . import selectors
@@ -128,6 +129,7 @@ def _choice_param(params, name, allowed):
     return value, None
 
 
+@ratelimit("api", methods=("GET", "HEAD"))
 @require_safe
 @cache_control(public=True, max_age=CACHE_SECONDS)
 def rating_list(request):
@@ -151,6 +153,7 @@ def rating_list(request):
                               sector=sector or None))
 
 
+@ratelimit("api", methods=("GET", "HEAD"))
 @require_safe
 @cache_control(public=True, max_age=CACHE_SECONDS)
 def firm_detail(request, code: str):
@@ -161,6 +164,7 @@ def firm_detail(request, code: str):
     return _json(firm_data(request, firm))
 
 
+@ratelimit("api", methods=("GET", "HEAD"))
 @require_safe
 def not_found(request, rest: str = ""):
     """Any other path under /api/v1/credit/: a JSON 404, not the site's HTML page."""

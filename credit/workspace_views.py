@@ -21,6 +21,7 @@ from associations.permissions import is_association_staff
 from associations.selectors import staff_bindings_for
 from core.errors import DomainError, add_to_form
 from core.params import parse_positive_int
+from core.ratelimit import ratelimit
 from core.views import stored_file_response
 
 from . import permissions, services
@@ -135,6 +136,7 @@ def _objection_target(request):
     return None, _own(request.user, _get(CreditEvent.objects.select_related("indicator__scheme", "firm"), pk))
 
 
+@ratelimit("objection")
 @login_required
 @require_http_methods(["GET", "POST"])
 def objection(request):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from associations.models import Firm
 from core.errors import DomainError, add_to_form
+from core.ratelimit import ratelimit
 
 from . import permissions, selectors, services
 from .forms import RegistrationForm
@@ -67,6 +68,7 @@ STATE_MESSAGES = {
 
 
 @never_cache
+@ratelimit("registration")
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request, event_id: int):

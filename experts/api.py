@@ -12,6 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from core.api import error_response, json_response, paginate
+from core.ratelimit import ratelimit
 
 from . import selectors
 from .models import Field, Title
@@ -52,6 +53,7 @@ def _choice_param(params, name, allowed):
     return value, None
 
 
+@ratelimit("api", methods=("GET", "HEAD"))
 @require_safe
 @cache_control(public=True, max_age=CACHE_SECONDS)
 def expert_list(request):
@@ -70,6 +72,7 @@ def expert_list(request):
                               title=title or None))
 
 
+@ratelimit("api", methods=("GET", "HEAD"))
 @require_safe
 @cache_control(public=True, max_age=CACHE_SECONDS)
 def expert_detail(request, pk: int):
@@ -85,6 +88,7 @@ def expert_detail(request, pk: int):
     })
 
 
+@ratelimit("api", methods=("GET", "HEAD"))
 @require_safe
 def not_found(request, rest: str = ""):
     """Any other path under /api/v1/experts/: a JSON 404, not the site's HTML page."""

@@ -11,6 +11,7 @@ from . import views
 handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"
+handler429 = "core.views.too_many_requests"  # allauth's rate limits render through it
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),

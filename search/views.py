@@ -14,6 +14,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from core.ratelimit import ratelimit
+
 from . import selectors
 
 JSON_OPTIONS = {"ensure_ascii": False}
@@ -40,6 +42,7 @@ def _item(obj, request, q: str) -> dict:
     }
 
 
+@ratelimit("search", methods=("GET", "HEAD"))
 @require_safe
 def search_index(request):
     params = request.GET
@@ -78,6 +81,7 @@ def search_index(request):
     return render(request, "search/search.html", context)
 
 
+@ratelimit("search", methods=("GET", "HEAD"))
 @require_safe
 def suggest(request):
     objects = selectors.suggest(request.GET.get("q", ""))
@@ -95,6 +99,7 @@ def _absolute(request, url):
     return request.build_absolute_uri(url) if url else None
 
 
+@ratelimit("search", methods=("GET", "HEAD"))
 @require_safe
 def search_api(request):
     params = request.GET

@@ -13,7 +13,7 @@ from ..models import Question
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 TEXT_MAX = 500
 YES = {"yes", "true", "1", "on", "是"}
 NO = {"no", "false", "0", "off", "否"}
@@ -21,7 +21,7 @@ NO = {"no", "false", "0", "off", "否"}
 
 def id_number_valid(value: str) -> bool:
     """GB 11643-1999 居民身份证号码: 18 characters, a real birth date and the MOD 11-2 check character."""
-    if not re.fullmatch(r"\d{17}[\dX]", value):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", value):
         return False
     try:
         date(int(value[6:10]), int(value[10:12]), int(value[12:14]))

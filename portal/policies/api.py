@@ -13,6 +13,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from core.api import error_response, json_response, paginate, positive_int
+from core.ratelimit import ratelimit
 
 from .models import Category, Disclosure, IssuingBody, PolicyAttachment, PolicyPage, SubjectCategory, Validity
 from .selectors import PAGE_SIZE, SORTS, PolicyFilters, filter_policies, live_policies
@@ -155,6 +156,7 @@ def policy_detail_queryset():
 
 
 # --- views -------------------------------------------------------------------------
+@ratelimit("api", methods=("GET", "HEAD"))
 @require_safe
 @cache_control(public=True, max_age=CACHE_SECONDS)
 def policy_list(request):
@@ -176,6 +178,7 @@ def policy_list(request):
     return _json(page.as_dict([policy_summary(request, p) for p in page.rows], page_size=page_size))
 
 
+@ratelimit("api", methods=("GET", "HEAD"))
 @require_safe
 @cache_control(public=True, max_age=CACHE_SECONDS)
 def policy_detail_view(request, pk: int):
@@ -185,6 +188,7 @@ def policy_detail_view(request, pk: int):
     return _json(policy_detail(request, page))
 
 
+@ratelimit("api", methods=("GET", "HEAD"))
 @require_safe
 @cache_control(public=True, max_age=CACHE_SECONDS)
 def not_found(request, rest: str = ""):

@@ -31,3 +31,7 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files straight from the finders; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Rate limits are off in the suites (the shared test cache would carry counts across tests);
+# tests/security/test_ratelimit.py turns them on where it checks them.
+PORTAL_RATE_LIMITS_ENABLED = False

@@ -26,3 +26,8 @@ WHITENOISE_AUTOREFRESH = True
 
 # The search index lives beside the throwaway database.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.whoosh", "PATH": _TMP / "search_index"}}
+
+# One client (127.0.0.1) logs in and searches far more often than a person: no rate limits here
+# (tests/security/test_ratelimit.py checks them).
+PORTAL_RATE_LIMITS_ENABLED = False
+ACCOUNT_RATE_LIMITS = False
