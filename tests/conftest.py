@@ -36,3 +36,13 @@ def _search_index(tmp_path, settings):
     settings.WAGTAILSEARCH_BACKENDS = {
         "default": {"BACKEND": "search.backends.whoosh", "PATH": str(tmp_path / "search_index")}
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rate-limit counters (allauth's and core.ratelimit's) and cached pages
+    never carry over from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
