@@ -1,5 +1,6 @@
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -9,6 +10,27 @@ from .roles import is_committee_staff
 
 # Paths a committee user without MFA may still reach: the enrolment itself, logout, assets.
 _ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/i18n/", "/favicon.ico")
+
+
+class NulCharacterMiddleware:
+    """No URL holds a NUL character, and PostgreSQL can neither store nor compare one: a NUL in the path is a 404,
+    NULs in query-string keys and values are dropped before any view sees them (a search for "\\x00照明" is a
+    search for 照明). Form fields refuse NULs themselves (Django's ProhibitNullCharactersValidator)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path:
+            raise Http404
+        query = request.GET
+        if any("\x00" in key or any("\x00" in value for value in query.getlist(key)) for key in query):
+            cleaned = QueryDict(mutable=True)
+            for key in query:
+                cleaned.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in query.getlist(key)])
+            cleaned._mutable = False
+            request.GET = cleaned
+        return self.get_response(request)
 
 
 class CommitteeMFAMiddleware:

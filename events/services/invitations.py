@@ -52,7 +52,8 @@ def invitation_revoke(invitation: Invitation, *, actor) -> Invitation:
 def invitation_for(*, event=None, token: str = "", code: str = "") -> Invitation:
     """The usable invitation a link or typed code stands for; DomainError with the reason otherwise."""
     qs = Invitation.objects.select_related("event", "ticket_type")
-    code = (code or "").strip().upper().replace("-", "").replace(" ", "")
+    token = (token or "").replace("\x00", "")  # no token holds a NUL, and PostgreSQL cannot compare one
+    code = (code or "").replace("\x00", "").strip().upper().replace("-", "").replace(" ", "")
     invitation = qs.filter(token=token).first() if token else qs.filter(code=code).first() if code else None
     if invitation is None or (event is not None and invitation.event_id != event.pk):
         raise DomainError(_("No invitation has this code. Check it against your invitation."),
