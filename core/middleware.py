@@ -14,8 +14,9 @@ _ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/i18n/", "/favicon.ic
 
 class NulCharacterMiddleware:
     """No URL holds a NUL character, and PostgreSQL can neither store nor compare one: a NUL in the path is a 404,
-    NULs in query-string keys and values are dropped before any view sees them (a search for "\\x00照明" is a
-    search for 照明). Form fields refuse NULs themselves (Django's ProhibitNullCharactersValidator)."""
+    NULs in query-string keys and values become U+FFFD before any view sees them, so a value stays as invalid as it
+    was ("la\\x00w" is not the category "law") and a search for "\\x00照明" finds 照明. Form fields refuse NULs
+    themselves (Django's ProhibitNullCharactersValidator)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -27,7 +28,8 @@ class NulCharacterMiddleware:
         if any("\x00" in key or any("\x00" in value for value in query.getlist(key)) for key in query):
             cleaned = QueryDict(mutable=True)
             for key in query:
-                cleaned.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in query.getlist(key)])
+                cleaned.setlist(key.replace("\x00", "\ufffd"),
+                                [value.replace("\x00", "\ufffd") for value in query.getlist(key)])
             cleaned._mutable = False
             request.GET = cleaned
         return self.get_response(request)
