@@ -5,14 +5,24 @@ from core.roles import is_committee_admin, is_committee_staff
 from .models import AssociationStaff
 
 
-def _staff_role(user, association) -> str | None:
-    if not getattr(user, "is_authenticated", False) or association is None:
-        return None
+def _roles(user) -> dict[int, str]:
+    """association id → the user's staff role there, loaded once per request (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
     cache = getattr(user, "_portal_staff_roles", None)
     if cache is None:
         cache = dict(AssociationStaff.objects.filter(user=user).values_list("association_id", "role"))
         user._portal_staff_roles = cache
-    return cache.get(association.pk)
+    return cache
+
+
+def _staff_role(user, association) -> str | None:
+    return None if association is None else _roles(user).get(association.pk)
+
+
+def staff_association_ids(user) -> set[int]:
+    """The associations the user is staff of."""
+    return set(_roles(user))
 
 
 def is_association_staff(user, association) -> bool:

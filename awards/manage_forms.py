@@ -65,9 +65,9 @@ class CampaignForm(forms.ModelForm):
         self.fields["associations"].queryset = Association.objects.order_by("name")
         self.committee = is_committee_staff(user)
         if not self.committee:
-            from .permissions import _staff_association_ids
+            from associations.permissions import staff_association_ids
 
-            own = Association.objects.filter(pk__in=_staff_association_ids(user))
+            own = Association.objects.filter(pk__in=staff_association_ids(user))
             self.fields["organiser"].queryset = own
             self.fields["organiser"].required = True
             self.fields["organiser"].empty_label = None

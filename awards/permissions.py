@@ -8,28 +8,19 @@
   they are not conflicted with, and other judges' scores of an entry only after scoring it.
 """
 
-from associations.models import AssociationStaff, FirmUser, Membership
+from associations.models import FirmUser, Membership
+from associations.permissions import staff_association_ids
 from core.roles import is_committee_staff
-
-
-def _staff_association_ids(user) -> set[int]:
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    cached = getattr(user, "_awards_staff_associations", None)
-    if cached is None:
-        cached = set(AssociationStaff.objects.filter(user=user).values_list("association_id", flat=True))
-        user._awards_staff_associations = cached
-    return cached
 
 
 def can_manage_campaign(user, campaign) -> bool:
     if is_committee_staff(user):
         return True
-    return campaign.organiser_id is not None and campaign.organiser_id in _staff_association_ids(user)
+    return campaign.organiser_id is not None and campaign.organiser_id in staff_association_ids(user)
 
 
 def can_manage_any(user) -> bool:
-    return is_committee_staff(user) or bool(_staff_association_ids(user))
+    return is_committee_staff(user) or bool(staff_association_ids(user))
 
 
 def managed_filter(user):
@@ -37,7 +28,7 @@ def managed_filter(user):
 
     if is_committee_staff(user):
         return Q()
-    return Q(organiser_id__in=_staff_association_ids(user))
+    return Q(organiser_id__in=staff_association_ids(user))
 
 
 def can_draw_panel(user) -> bool:
@@ -50,7 +41,7 @@ def can_act_for_firm(user, firm) -> bool:
         return False
     if FirmUser.objects.filter(user=user, firm=firm).exists():
         return True
-    ids = _staff_association_ids(user)
+    ids = staff_association_ids(user)
     return bool(ids) and Membership.objects.current().filter(firm=firm, association_id__in=ids).exists()
 
 

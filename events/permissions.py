@@ -9,40 +9,31 @@
 
 from django.db.models import Q
 
-from associations.models import AssociationStaff, FirmUser, Membership
+from associations.models import FirmUser, Membership
+from associations.permissions import staff_association_ids
 from core.roles import is_committee_staff
-
-
-def _staff_association_ids(user) -> set[int]:
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    cached = getattr(user, "_events_staff_associations", None)
-    if cached is None:
-        cached = set(AssociationStaff.objects.filter(user=user).values_list("association_id", flat=True))
-        user._events_staff_associations = cached
-    return cached
 
 
 def can_manage_event(user, event) -> bool:
     if is_committee_staff(user):
         return True
-    return event.organiser_id is not None and event.organiser_id in _staff_association_ids(user)
+    return event.organiser_id is not None and event.organiser_id in staff_association_ids(user)
 
 
 def can_manage_any(user) -> bool:
-    return is_committee_staff(user) or bool(_staff_association_ids(user))
+    return is_committee_staff(user) or bool(staff_association_ids(user))
 
 
 def managed_events_filter(user) -> Q:
     """A filter on EventPage for the events this user organises."""
     if is_committee_staff(user):
         return Q()
-    return Q(organiser_id__in=_staff_association_ids(user))
+    return Q(organiser_id__in=staff_association_ids(user))
 
 
 def can_register_for_firm(user, firm) -> bool:
     """Association staff register colleagues of their association's current member firms."""
-    ids = _staff_association_ids(user)
+    ids = staff_association_ids(user)
     return bool(ids) and Membership.objects.current().filter(firm=firm, association_id__in=ids).exists()
 
 
