@@ -1,4 +1,4 @@
-"""Parsing of whole numbers from query strings, form data and other user input.
+"""Parsing of whole numbers and single-line text from query strings, form data and other user input.
 
 ``str.isdigit()`` is no guard for ``int()``: it is true for superscripts ("²") that ``int()`` rejects, and for
 full-width and other Unicode digits ("１２") that ``int()`` accepts although no link of ours ever holds them.
@@ -24,3 +24,12 @@ def parse_positive_ints(values, *, max_digits: int = MAX_DIGITS) -> list[int]:
     """The values that parse as whole numbers ≥ 1 (see :func:`parse_positive_int`), in order; the others dropped."""
     parsed = (parse_positive_int(value, max_digits=max_digits) for value in values)
     return [number for number in parsed if number is not None]
+
+
+def single_line(value, *, limit: int) -> str:
+    """A free-text query value on one line: control characters, and the U+FFFD that
+    :class:`core.middleware.NulCharacterMiddleware` turns a NUL into, become spaces; runs of white space collapse;
+    trimmed and cut to ``limit`` characters. Never raises."""
+    text = str(value or "")[: limit * 2]
+    text = "".join(ch if ch.isprintable() and ch != "\ufffd" else " " for ch in text)
+    return " ".join(text.split())[:limit]

@@ -17,6 +17,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from associations.models import Firm
+from core.params import single_line
 from core.uscc import normalize_uscc, validate_uscc
 
 from .models import (
@@ -87,8 +88,7 @@ class Lookup:
 
 def parse_lookup(raw) -> Lookup:
     """Take a lookup query apart. Never raises: control characters are dropped, the length is bounded."""
-    text = "".join(ch if ch.isprintable() else " " for ch in str(raw or "")[: MAX_QUERY * 2])
-    text = _SPACES.sub(" ", text).strip()[:MAX_QUERY]
+    text = single_line(raw, limit=MAX_QUERY)
     if not text:
         return Lookup()
     lookup = Lookup(text=text, compact=_SPACES.sub("", text))

@@ -50,7 +50,7 @@ _BRACKETS = str.maketrans({
     "(": "[", ")": "]", "（": "[", "）": "]", "{": "[", "}": "]", "〘": "[", "〙": "]",
 })
 # Control and format characters (NUL, zero-width joiners, BOM, bidi marks …) are dropped.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff\ufffd]")
 
 DOCNUM_ORG_MAX = 10  # longest organisation prefix (in characters) kept in a 文号 term
 MAX_QUERY_CHARS = 256  # a longer query is cut (a 2,000-character paste is not a search)

@@ -29,6 +29,8 @@ from modelsearch.backends import get_search_backend
 from modelsearch.index import get_indexed_models
 from wagtail.models import Page
 
+from core.params import single_line
+
 from .analysis import highlight_terms, normalize
 
 PAGE_SIZE = 20
@@ -76,9 +78,8 @@ class SearchQuery:
 
 
 def clean_query(raw) -> str:
-    """The query as typed, trimmed, control characters removed, at most MAX_QUERY_LENGTH characters."""
-    text = "".join(ch if ch.isprintable() or ch == " " else " " for ch in str(raw or ""))
-    return _WS.sub(" ", text).strip()[:MAX_QUERY_LENGTH]
+    """The query as typed on one line (control characters removed), at most MAX_QUERY_LENGTH characters."""
+    return single_line(raw, limit=MAX_QUERY_LENGTH)
 
 
 def type_key(content_type: ContentType) -> str:

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
+from core.params import single_line
+
 from .models import Category, IssuingBody, PolicyAttachment, PolicyPage, Validity
 
 PAGE_SIZE = 20
@@ -33,9 +35,7 @@ FILTER_LABELS = {
 
 
 def _clean_text(value) -> str:
-    """A single-line text value: control characters (NUL, which PostgreSQL refuses) become spaces; trimmed, capped."""
-    value = "".join(ch if ch.isprintable() else " " for ch in str(value or ""))
-    return " ".join(value.split())[:MAX_TEXT]
+    return single_line(value, limit=MAX_TEXT)
 
 
 @dataclass

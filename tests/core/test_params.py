@@ -1,7 +1,7 @@
 import pytest
 
 from core.api import positive_int
-from core.params import parse_positive_int, parse_positive_ints
+from core.params import parse_positive_int, parse_positive_ints, single_line
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -26,3 +26,11 @@ def test_parse_positive_ints_drops_what_does_not_parse():
 @pytest.mark.parametrize(("raw", "expected"), [("", 1), ("2", 2), ("²", None), ("１", None), ("1234567", None)])
 def test_api_positive_int(raw, expected):
     assert positive_int({"page": raw}, "page", 1) == expected
+
+
+def test_single_line_drops_controls_and_replacement_characters():
+    assert single_line("照明\x00", limit=10) == "照明"
+    assert single_line(" 道路\ufffd照明\n\t规范 ", limit=100) == "道路 照明 规范"
+    assert single_line("照" * 50, limit=5) == "照" * 5
+    assert single_line(None, limit=5) == ""
+    assert single_line(12, limit=5) == "12"

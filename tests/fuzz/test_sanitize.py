@@ -60,7 +60,8 @@ BAD_URL = re.compile(r"""(href|src)\s*=\s*["']?\s*(javascript:|vbscript:|data:te
 def assert_safe(cleaned: str) -> None:
     assert not DANGEROUS_TAG.search(cleaned), cleaned
     assert not EVENT_ATTR.search(cleaned), cleaned
-    assert not BAD_URL.search(cleaned), cleaned
+    # Only real markup counts: "&lt;a href=javascript:…" is escaped text the browser shows, never a link.
+    assert not any(BAD_URL.search(tag) for tag in re.findall(r"<[^>]*>?", cleaned)), cleaned
     # Every tag that survives is on the allowlist and carries only allowed attributes.
     for match in re.finditer(r"<\s*([a-zA-Z][\w:-]*)([^>]*)>", cleaned):
         tag, attrs = match.group(1).lower(), match.group(2)
