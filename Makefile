@@ -116,6 +116,32 @@ bench-events-postgres: install-dev
 	@uptime
 	scripts/with-postgres.sh $(PY) bench/bench_events.py --registrations $(REGISTRATIONS)
 
+## make bench-import-firms [ROWS=10000 RUNS=3]: import an XLSX of ROWS member firms (first import, re-import, 1 % invalid rows) through the back office's import service (SQLite)
+ROWS ?= 10000
+RUNS ?= 3
+.PHONY: bench-import-firms bench-import-firms-postgres
+bench-import-firms: install-dev
+	@uptime
+	$(PY) bench/import_firms.py --rows $(ROWS) --runs $(RUNS)
+
+## make bench-import-firms-postgres [ROWS=10000 RUNS=3]: the same on PostgreSQL (throwaway cluster)
+bench-import-firms-postgres: install-dev
+	@uptime
+	scripts/with-postgres.sh $(PY) bench/import_firms.py --rows $(ROWS) --runs $(RUNS)
+
+## make bench [SCALE=1 BENCH_SECONDS=2 BENCH_ROUNDS=2]: HTTP benchmark — build the scaled dataset (SQLite, then PostgreSQL), serve with gunicorn, wrk each page against a bare-Django ceiling (page cache off/on), write docs/performance.md's section
+.PHONY: bench
+SCALE ?= 1
+BENCH_SECONDS ?= 2
+BENCH_ROUNDS ?= 2
+bench: install-dev
+	@command -v wrk >/dev/null || apt-get install -y wrk || { apt-get update -qq && apt-get install -y wrk; }
+	@uptime
+	$(PY) -m bench.http.main run --db sqlite --scale $(SCALE) --seconds $(BENCH_SECONDS) --rounds $(BENCH_ROUNDS)
+	scripts/with-postgres.sh $(PY) -m bench.http.main run --db postgres --scale $(SCALE) --seconds $(BENCH_SECONDS) \
+	  --rounds $(BENCH_ROUNDS)
+	$(PY) -m bench.http.main report
+
 ## make backup: database, media files and search index into var/backups/backup-YYYYMMDD-HHMMSS.tar.gz
 backup: install
 	$(PY) manage.py backup --output var/backups

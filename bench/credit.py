@@ -41,6 +41,7 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import Max  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from associations.models import Firm  # noqa: E402
@@ -65,8 +66,8 @@ BUILT_AT = datetime(2026, 7, 1, 9, tzinfo=SH)  # every event approved before the
 
 def build(n_firms: int, n_events: int, seed: int = 1):
     rnd = random.Random(seed)
-    admin = get_user_model().objects.create(username="bench-admin", email="bench@example.com", is_superuser=True,
-                                            is_staff=True)
+    admin, _created = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"email": "bench@example.com", "is_superuser": True, "is_staff": True})
     scheme = CreditScheme.objects.create(
         name="成都市市政设施养护维修行业企业信用评价办法（试行）", family="bench", version="基准",
         legal_basis="基准测试", issuing_authority="成都市城市管理委员会", sectors=["municipal"],
@@ -86,7 +87,8 @@ def build(n_firms: int, n_events: int, seed: int = 1):
          for i in range(n_firms)), batch_size=2000)
     # Plain rows through executemany: model instances and bulk_create (45 rows a statement on SQLite) would take
     # a minute for 200,000 events; the columns are filled as bulk_create would (numbers, approval set here).
-    ops, sequence = connection.ops, 0
+    # Numbered after any events already recorded in 2026 (the demo's, when bench/http builds on seed_demo).
+    ops, sequence = connection.ops, CreditEvent.objects.filter(year=2026).aggregate(n=Max("sequence"))["n"] or 0
     approved_at = ops.adapt_datetimefield_value(BUILT_AT - timedelta(days=1))
     revoked_at = ops.adapt_datetimefield_value(BUILT_AT - timedelta(hours=1))
     repaired_at = ops.adapt_datetimefield_value(BUILT_AT - timedelta(hours=2))

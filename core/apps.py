@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from . import pagecache
+
+        pagecache.connect_signals()

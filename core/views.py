@@ -1,4 +1,8 @@
+from django.conf import settings
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET
 
 
 def permission_denied(request, exception=None):
@@ -39,3 +43,41 @@ def too_many_requests(request, exception=None):
     from .ratelimit import too_many_requests as respond
 
     return respond(request)
+
+
+@require_GET
+def switch_language(request, code):
+    """``/i18n/lang/<code>/?next=…``: the header's language switch. It only sets the visitor's own language cookie —
+    no server state — so it is a link rather than a POST form: a form would need a CSRF token on every page, and a
+    page holding one visitor's token cannot be served from the anonymous page cache to the next."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN, secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+def serve_page(request, path):
+    """Wagtail's page view (hooks, restrictions, ``page.serve``) with the route found in one lookup (core/pages.py)."""
+    from wagtail import views as wagtail_views
+    from wagtail.models import Page, Site
+    from wagtail.url_routing import RouteResult
+
+    if not hasattr(request, "_wagtail_route_for_request"):
+        site = Site.find_for_request(request)
+        components = [component for component in path.split("/") if component]
+        if site is not None and components:
+            url_path = f"{site.root_page.url_path}{'/'.join(components)}/"
+            # slug is indexed; url_path then tells apart pages with the same slug under different parents.
+            page = Page.objects.filter(slug=components[-1], url_path=url_path).first()
+            live = page is not None and page.live
+            request._wagtail_route_for_request = RouteResult(page.specific) if live else None
+    return wagtail_views.serve(request, path)

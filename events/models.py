@@ -28,6 +28,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from associations.models import Association, Firm
+from core.pages import PortalPageMixin
 
 # Typed ticket codes avoid letters and digits people confuse (0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -71,7 +72,7 @@ class AgendaBlock(blocks.StreamBlock):
     session = AgendaSessionBlock()
 
 
-class EventIndexPage(Page):
+class EventIndexPage(PortalPageMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -90,7 +91,7 @@ class EventIndexPage(Page):
         return context
 
 
-class EventPage(Page):
+class EventPage(PortalPageMixin, Page):
     event_type = models.CharField(_("event type"), max_length=20, choices=EventType.choices, db_index=True)
     organiser = models.ForeignKey(
         Association, verbose_name=_("organising association"), null=True, blank=True, on_delete=models.PROTECT,

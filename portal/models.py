@@ -4,8 +4,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from core.pages import PortalPageMixin
 
-class HomePage(Page):
+
+class HomePage(PortalPageMixin, Page):
     """The portal's front page. Sections below the intro are built from live data."""
 
     lead = models.CharField(_("lead"), max_length=200, blank=True)

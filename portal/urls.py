@@ -1,9 +1,10 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from core import views as core_views
 from search import urls as search_urls
 
 from . import views
@@ -17,6 +18,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    path("i18n/lang/<str:code>/", core_views.switch_language, name="switch_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("me/", views.dashboard, name="dashboard"),
     path("me/consultations/", include("consultations.workspace_urls")),
@@ -47,4 +49,8 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's own patterns, with its page view replaced by core.views.serve_page (the same view, routed in one lookup).
+urlpatterns += [
+    path("", include([p for p in wagtail_urls.urlpatterns if p.name != "wagtail_serve"])),
+    re_path(wagtail_urls.serve_pattern, core_views.serve_page, name="wagtail_serve"),
+]

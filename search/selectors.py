@@ -148,10 +148,14 @@ def search_site(raw_q, raw_type=""):
         query.type_key = wanted
         return query, query.model_results[wanted]
     queryset = base
+    page_count = sum(facets.values())
     if wanted in by_key:
         query.type_key = wanted
         queryset = queryset.filter(content_type_id=by_key[wanted].pk)
-    return query, queryset.specific().search(query.q)
+        page_count = facets[by_key[wanted].pk]
+    results = queryset.specific().search(query.q)
+    results._count_cache = page_count  # the facet counted the same live public pages: no second count
+    return query, results
 
 
 def result_groups(query: SearchQuery, size: int = GROUP_SIZE) -> list[ResultGroup]:

@@ -42,7 +42,16 @@ def _search_index(tmp_path, settings):
 def _fresh_cache():
     """Each test starts with an empty cache: rate-limit counters (allauth's and core.ratelimit's) and cached pages
     never carry over from one test to the next."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
     yield
+
+
+@pytest.fixture
+def page_cache_on(settings, tmp_path):
+    """The anonymous page cache on (the test settings turn it off), with generations in a fresh directory."""
+    settings.PAGE_CACHE_ENABLED = True
+    settings.PAGE_CACHE_DIR = tmp_path / "pagecache"
+    settings.PAGE_CACHE_SHARED_GENERATIONS = False

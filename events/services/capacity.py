@@ -8,7 +8,7 @@ row and cannot overbook it.
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, When
+from django.db.models import Case, Count, F, When
 from django.db.models import Value as V
 from django.utils import timezone
 
@@ -75,27 +75,24 @@ class QuotaUsage:
 def usage(event) -> list[QuotaUsage]:
     """Every quota of the event with its places by state, in a fixed number of queries (for pages and the admin).
 
-    Counts come from one grouped query over (ticket type, sub-event, state, open offer)."""
+    Counts come from one query: grouped by (ticket type, state, open offer), and by sub-event as well."""
     quotas = list(Quota.objects.filter(event=event).prefetch_related("ticket_types"))
-    rows = (
-        Registration.objects.filter(event=event, state__in=Registration.ACTIVE)
-        .annotate(offer=Case(When(offer_expires_at__gt=timezone.now(), then=V(True)), default=V(False)))
-        .values("ticket_type_id", "sub_events", "state", "offer")
-        .annotate(n=Count("id", distinct=True))
-    )
+    active = Registration.objects.filter(event=event, state__in=Registration.ACTIVE).annotate(
+        offer=Case(When(offer_expires_at__gt=timezone.now(), then=V(True)), default=V(False)))
+    # One query: per sub-event counts (a registration with several sub-events is in each of them) UNION ALL the
+    # counts per ticket type for the main quotas (sub_event -1), where each registration counts once.
+    per_sub = active.filter(sub_events__isnull=False).annotate(sub=F("sub_events")).values(
+        "ticket_type_id", "state", "offer", "sub").annotate(n=Count("id")).order_by()
+    per_main = active.annotate(sub=V(-1)).values("ticket_type_id", "state", "offer", "sub").annotate(
+        n=Count("id")).order_by()
     main: dict[tuple, int] = {}
     sub: dict[tuple, int] = {}
-    for row in rows:
-        key = (row["ticket_type_id"], row["state"], row["offer"])
-        # A registration with several sub-events appears once per sub-event: count it once for the main quotas.
-        sub[(row["sub_events"], *key)] = sub.get((row["sub_events"], *key), 0) + row["n"]
-    main_rows = (
-        Registration.objects.filter(event=event, state__in=Registration.ACTIVE)
-        .annotate(offer=Case(When(offer_expires_at__gt=timezone.now(), then=V(True)), default=V(False)))
-        .values("ticket_type_id", "state", "offer").annotate(n=Count("id"))
-    )
-    for row in main_rows:
-        main[(row["ticket_type_id"], row["state"], row["offer"])] = row["n"]
+    for tt, state, offer, sub_event, n in per_main.union(per_sub, all=True).values_list(
+            "ticket_type_id", "state", "offer", "sub", "n"):
+        if sub_event == -1:
+            main[(tt, state, bool(offer))] = n
+        else:
+            sub[(sub_event, tt, state, bool(offer))] = n
     result = []
     for quota in quotas:
         types = {tt.pk for tt in quota.ticket_types.all()}

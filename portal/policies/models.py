@@ -13,6 +13,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core.pages import PortalPageMixin
+
 from .blocks import PolicyBodyBlock
 
 
@@ -93,7 +95,7 @@ class IndexNumberCounter(models.Model):
         return f"{self.org_code}/{self.year}: {self.last}"
 
 
-class PolicyIndexPage(Page):
+class PolicyIndexPage(PortalPageMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -120,7 +122,7 @@ class PolicyPageTag(TaggedItemBase):
 RESERVED_SLUGS = {"rss", "atom"}
 
 
-class PolicyPage(Page):
+class PolicyPage(PortalPageMixin, Page):
     index_number = models.CharField(
         _("index number"),
         max_length=60,

@@ -7,7 +7,8 @@ that does not grow with the number of policies, attachments or interpretations.
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast, Substr
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -163,6 +164,15 @@ def pinyin_key(text: str) -> str:
     return " ".join(lazy_pinyin(text))
 
 
+def policy_years(index) -> set[int]:
+    """The years with a live policy. The year is cut from the date's text (YYYY-MM-DD) in SQL: ``.dates()`` would
+    truncate every row's date in a Python function on SQLite (5,000 calls per page view on a large library)."""
+    year = Substr(Cast("date_published", CharField()), 1, 4)
+    values = (PolicyPage.objects.live().child_of(index).annotate(year=year).order_by()
+              .values_list("year", flat=True).distinct())
+    return {int(value) for value in values if value and value.isdigit()}
+
+
 def policy_library_context(*, index, params) -> dict:
     """Context of the library page: the filter form's options, the cleaned filters and one page of results.
 
@@ -174,7 +184,7 @@ def policy_library_context(*, index, params) -> dict:
     filters = PolicyFilters.from_params(params, issuing_bodies={b.pk for b in issuing_bodies}, topics=set(topics))
     qs = filter_policies(live_policies().child_of(index), filters)
     page = Paginator(qs, PAGE_SIZE).get_page(_clean_text(params.get("page")) or 1)
-    years = {d.year for d in PolicyPage.objects.live().child_of(index).dates("date_published", "year")}
+    years = policy_years(index)
     if filters.year:
         years.add(filters.year)  # a valid year without policies stays selected (and shows no results)
     years = sorted(years, reverse=True)

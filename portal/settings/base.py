@@ -1,5 +1,6 @@
 """Settings shared by every environment. No secrets here."""
 
+import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "core.middleware.NulCharacterMiddleware",
     "core.middleware.PortalCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -230,3 +232,19 @@ PORTAL_POLICY_INDEX_PATTERN = "{org_code}/{year}-{seq:05d}"
 PORTAL_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 PORTAL_DOCUMENT_TYPES = ("pdf", "docx", "xlsx", "ofd")
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.policies.documents.PolicyDocumentForm"
+
+# Anonymous page cache (core/pagecache.py, docs/performance.md). PORTAL_PAGE_CACHE=0 turns it off.
+PAGE_CACHE_ENABLED = os.environ.get("PORTAL_PAGE_CACHE", "1") != "0"
+PAGE_CACHE_SECONDS = 60
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_DIR = Path(os.environ.get("PORTAL_PAGE_CACHE_DIR", VAR_DIR / "pagecache"))
+PAGE_CACHE_SHARED_GENERATIONS = False  # True when the "pages" cache is shared by every worker (Redis)
+PAGE_CACHE_BACKEND = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "portal-pages",
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": PAGE_CACHE_BACKEND,
+}

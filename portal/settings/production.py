@@ -40,7 +40,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                  "KEY_PREFIX": "pages"},
+    }
+    PAGE_CACHE_SHARED_GENERATIONS = True
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     # A shared cache is needed for allauth's rate limits across workers: use the database.
@@ -48,7 +53,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "portal_cache",
-        }
+        },
+        # Page bodies stay in each worker's memory; their generations are shared through PAGE_CACHE_DIR.
+        "pages": PAGE_CACHE_BACKEND,  # noqa: F405
     }
 
 if os.environ.get("PORTAL_SEARCH_INDEX_DIR"):

@@ -14,10 +14,17 @@ SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": PAGE_CACHE_BACKEND,  # noqa: F405
+}
 # Uploaded files go to a throwaway directory (Wagtail serves documents from disk).
 MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
 atexit.register(shutil.rmtree, MEDIA_ROOT, True)
+# The page cache is off (tests read pages after changing rows directly); tests/core/test_pagecache.py turns it on.
+PAGE_CACHE_ENABLED = False
+PAGE_CACHE_DIR = tempfile.mkdtemp(prefix="portal-test-pagecache-")
+atexit.register(shutil.rmtree, PAGE_CACHE_DIR, True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -24,6 +24,10 @@ MEDIA_ROOT = _TMP / "media"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# The anonymous page cache is on, as in production; its generations file lives beside the throwaway database (the
+# seeding process and the server share it).
+PAGE_CACHE_DIR = _TMP / "pagecache"
+
 # The search index lives beside the throwaway database.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.whoosh", "PATH": _TMP / "search_index"}}
 

@@ -57,6 +57,6 @@ def test_reading_mode_page_has_no_axe_violations(axe_path, page, path):
 
 def test_english_home_page_has_no_axe_violations(page, axe_path):
     assert page.goto("/").status == 200
-    page.locator(".lang-switch button[value=en]").click()
+    page.locator(".lang-switch a[lang=en]").click()
     page.wait_for_selector("html[lang=en]")
     _assert_no_violations(page, axe_path)

@@ -86,11 +86,11 @@ def test_language_switcher_flips_to_english_and_back(page):
     expect(html).to_have_attribute("lang", "zh-hans")
     expect(page.locator(".site-nav a[aria-current]")).to_have_attribute("href", "/policies/")
 
-    page.locator(".lang-switch button[value=en]").click()
+    page.locator(".lang-switch a[lang=en]").click()
     expect(html).to_have_attribute("lang", "en")
     expect(page).to_have_url(re.compile(r"/policies/$"))
 
-    page.locator(".lang-switch button[value=zh-hans]").click()
+    page.locator(".lang-switch a[lang=zh-hans]").click()
     expect(html).to_have_attribute("lang", "zh-hans")
     expect(page).to_have_url(re.compile(r"/policies/$"))
 

@@ -73,8 +73,8 @@ def test_index_query_count_does_not_grow(client, django_assert_num_queries, n):
         assert client.get(url).status_code == 200
 
 
-QUERIES_INDEX = 14
-QUERIES_EVENT = 17
+QUERIES_INDEX = 12
+QUERIES_EVENT = 12
 
 
 # --- the event page ----------------------------------------------------------------------------------------------

@@ -20,11 +20,11 @@ def test_home_page_query_count_is_fixed(client, django_assert_num_queries):
 
     AssociationFactory.create_batch(2)
     client.get("/")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get("/")
     for association in AssociationFactory.create_batch(8):
         MembershipFactory.create_batch(3, association=association)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get("/")
 
 
@@ -70,3 +70,21 @@ def test_english_is_the_second_language(client):
 def test_browser_language_does_not_override_chinese_default(client):
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="zh-hans">' in html
+
+
+def test_language_switch_link_sets_only_the_cookie_and_stays_on_the_site(client):
+    response = client.get("/i18n/lang/en/", {"next": "/policies/?q=照明"})
+    assert response.status_code == 302
+    assert response["Location"] == "/policies/?q=%E7%85%A7%E6%98%8E"
+    assert response.cookies["django_language"].value == "en"
+    assert '<html lang="en">' in client.get("/").content.decode()
+    assert client.get("/i18n/lang/en/", {"next": "https://evil.example/"})["Location"] == "/"
+    assert client.get("/i18n/lang/xx/").status_code == 404
+    assert client.post("/i18n/lang/zh-hans/").status_code == 405
+
+
+def test_pages_carry_no_csrf_token_for_anonymous_visitors(client):
+    """Nothing on a public page needs one (search is GET, the language switch a link): the page can be cached."""
+    response = client.get("/")
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+    assert not response.cookies

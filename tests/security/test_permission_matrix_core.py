@@ -152,6 +152,7 @@ MATRIX = {
     "policy_feed_atom": ("policy_feed_atom", "get", _r("policy_feed_atom"), OPEN),
     "sitemap": ("sitemap", "get", _r("sitemap"), OPEN),
     "robots_txt": ("robots_txt", "get", _r("robots_txt"), OPEN),
+    "switch_language": ("switch_language", "get", lambda w: "/i18n/lang/en/?next=/policies/", _all(302)),
     "policy_api_list": ("policy_api_list", "get", _r("policy_api_list"), OPEN),
     "policy_api_detail": ("policy_api_detail", "get", _r("policy_api_detail", pk=lambda w: w.policy.pk), OPEN),
     "policy_api_detail draft": ("policy_api_detail", "get", _r("policy_api_detail", pk=lambda w: w.draft_policy.pk),
