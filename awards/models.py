@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from wagtail.search import index
 
 from associations.models import Association, Firm
+from core.files import private_storage
 
 RESTRICTED_WORDS = ("中国", "全国", "国际", "世界")
 
@@ -199,7 +200,7 @@ class EntryFile(models.Model):
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="files")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    file = models.FileField(_("file"), upload_to="private/awards/%Y/")
+    file = models.FileField(_("file"), upload_to="awards/%Y/", storage=private_storage)
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField(default=0)
@@ -379,7 +380,8 @@ class Objection(models.Model):
     name = models.CharField(_("name"), max_length=50)
     contact = models.CharField(_("phone or email"), max_length=100)
     reason = models.TextField(_("reason"))
-    evidence = models.FileField(_("evidence"), upload_to="private/awards/objections/%Y/", blank=True)
+    evidence = models.FileField(_("evidence"), upload_to="awards/objections/%Y/", blank=True,
+                                storage=private_storage)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     outcome = models.TextField(_("outcome"), blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -14,6 +14,7 @@ from modelsearch.queryset import SearchableQuerySetMixin
 from wagtail.search import index
 
 from associations.models import Association, Firm
+from core.files import private_storage
 from core.models import TimeStampedModel
 from core.sanitize import plain_text
 
@@ -364,7 +365,8 @@ def attachment_path(instance, filename):
 
 class CommentAttachment(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="attachments")
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300,
+                            storage=private_storage)
     name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))
     file_type = models.CharField(_("type"), max_length=10)

@@ -1,15 +1,18 @@
-"""Backup and restore of the whole portal: database, MEDIA_ROOT (private files included) and the Whoosh index.
+"""Backup and restore of the whole portal: database, MEDIA_ROOT, PRIVATE_MEDIA_ROOT and the Whoosh index.
 
 One archive, ``backup-YYYYMMDD-HHMMSS.tar.gz``::
 
     manifest.json        date, engine, Django/Wagtail versions, row counts per model, SHA-256 of every file
     database.sqlite3     SQLite: a consistent copy made with sqlite3's online backup API
     database.dump        PostgreSQL: ``pg_dump --format=custom``
-    media/…              MEDIA_ROOT
+    media/…              MEDIA_ROOT (public: Wagtail images and documents)
+    private/…            PRIVATE_MEDIA_ROOT (evidence, application documents, award entries, comment attachments)
     search_index/…       the Whoosh index directory, when the default search backend is Whoosh
 
 ``restore`` checks every file against the manifest before it touches anything, refuses to overwrite a database
-that already has tables unless forced, then puts the database, media and index back and compares the row counts.
+that already has tables unless forced, then puts the database, media, private files and index back and compares the
+row counts. (An archive made before PRIVATE_MEDIA_ROOT existed holds private files under media/: restore moves them
+over.)
 Errors are ``BackupError`` with a translated message (the management commands turn them into CommandError).
 """
 
@@ -32,10 +35,13 @@ from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .files import move_into_private_storage, private_fields
+
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
 PG_FILE = "database.dump"
 MEDIA_DIR = "media"
+PRIVATE_DIR = "private"
 INDEX_DIR = "search_index"
 FORMAT_VERSION = 1
 
@@ -208,12 +214,14 @@ def create_backup(output_dir, alias="default") -> tuple[Path, dict]:
             with tarfile.open(partial, "w:gz") as tar:
                 tar.add(db_file, arcname=db_file.name)
                 media_files = _add_tree(tar, Path(settings.MEDIA_ROOT), MEDIA_DIR, hashes)
+                private_files = _add_tree(tar, Path(settings.PRIVATE_MEDIA_ROOT), PRIVATE_DIR, hashes)
                 index = index_path()
                 index_files = _add_tree(tar, index, INDEX_DIR, hashes) if index else 0
                 manifest = {
                     "format": FORMAT_VERSION, "date": now.isoformat(), "engine": engine,
                     "django": django.get_version(), "wagtail": wagtail.__version__,
-                    "database_file": db_file.name, "media_files": media_files, "index_files": index_files,
+                    "database_file": db_file.name, "media_files": media_files,
+                    "private_files": private_files, "index_files": index_files,
                     "has_index": index is not None, "files": hashes,
                     # SQLite: counted in the copy itself; PostgreSQL: counted right after pg_dump.
                     "row_counts": sqlite_row_counts(str(db_file)) if engine == "sqlite" else row_counts(alias),
@@ -267,7 +275,8 @@ def _replace_tree(source: Path, target: Path) -> None:
 
 
 def restore_backup(archive, *, force: bool = False, alias="default") -> dict:
-    """Restore database, media and index from ``archive``; return a summary. Row counts are checked after."""
+    """Restore database, media, private files and index from ``archive``; return a summary. Row counts are checked
+    after."""
     engine = _engine(alias)
     with tempfile.TemporaryDirectory(prefix="portal-restore-") as tmp:
         tmp = Path(tmp)
@@ -291,6 +300,9 @@ def restore_backup(archive, *, force: bool = False, alias="default") -> dict:
                   "--single-transaction", *args, str(tmp / PG_FILE)], env)
         connection.close()
         _replace_tree(tmp / MEDIA_DIR, Path(settings.MEDIA_ROOT))
+        _replace_tree(tmp / PRIVATE_DIR, Path(settings.PRIVATE_MEDIA_ROOT))
+        if "private_files" not in manifest:  # an older archive: its private files came back into MEDIA_ROOT
+            move_into_private_storage(*private_fields())(apps, None)
         index = index_path()
         if index and manifest.get("has_index"):
             _replace_tree(tmp / INDEX_DIR, index)
@@ -302,4 +314,5 @@ def restore_backup(archive, *, force: bool = False, alias="default") -> dict:
         raise BackupError(_("Restored, but the row counts differ from the backup: %(detail)s") % {"detail": detail})
     return {"date": manifest.get("date"), "engine": engine, "models": len(expected),
             "rows": sum(n for n in expected.values() if n > 0), "media_files": manifest.get("media_files", 0),
+            "private_files": manifest.get("private_files", 0),
             "index_files": manifest.get("index_files", 0)}

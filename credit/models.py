@@ -21,6 +21,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
 from associations.models import Association, Firm, Sector
+from core.files import private_storage
 
 DECIMAL = {"max_digits": 7, "decimal_places": 2}
 
@@ -225,7 +226,8 @@ class CreditEvent(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     evidence_doc_no = models.CharField(_("evidence document number"), max_length=100, blank=True)
     evidence_issuer = models.CharField(_("evidence issued by"), max_length=100, blank=True)
-    evidence_file = models.FileField(_("evidence file"), upload_to=evidence_path, max_length=300, blank=True)
+    evidence_file = models.FileField(_("evidence file"), upload_to=evidence_path, max_length=300, blank=True,
+                                     storage=private_storage)
     evidence_name = models.CharField(_("evidence file name"), max_length=200, blank=True)
     association = models.ForeignKey(Association, verbose_name=_("submitted by association"), null=True,
                                     blank=True, on_delete=models.PROTECT, related_name="credit_events")
@@ -435,7 +437,8 @@ class Objection(CreditRequest):
     event = models.ForeignKey(CreditEvent, verbose_name=_("credit record"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="objections")
     reason = models.TextField(_("reason"))
-    evidence_file = models.FileField(_("evidence"), upload_to=request_path, max_length=300, blank=True)
+    evidence_file = models.FileField(_("evidence"), upload_to=request_path, max_length=300, blank=True,
+                                     storage=private_storage)
     evidence_name = models.CharField(_("evidence file name"), max_length=200, blank=True)
     revoked_events = models.ManyToManyField(CreditEvent, blank=True, related_name="+")
     new_rating = models.ForeignKey(Rating, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -451,9 +454,11 @@ class Repair(CreditRequest):
     event = models.ForeignKey(CreditEvent, verbose_name=_("credit record"), on_delete=models.PROTECT,
                               related_name="repairs")
     statement = models.TextField(_("rectification"))
-    pledge_file = models.FileField(_("credit pledge"), upload_to=request_path, max_length=300)
+    pledge_file = models.FileField(_("credit pledge"), upload_to=request_path, max_length=300,
+                                   storage=private_storage)
     pledge_name = models.CharField(_("credit pledge file name"), max_length=200)
-    evidence_file = models.FileField(_("rectification evidence"), upload_to=request_path, max_length=300)
+    evidence_file = models.FileField(_("rectification evidence"), upload_to=request_path, max_length=300,
+                                     storage=private_storage)
     evidence_name = models.CharField(_("evidence file name"), max_length=200)
     ends_on = models.DateField(_("publication ends on"), null=True, blank=True)
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from core.admin_views import (
     ActionMixin,
@@ -25,6 +25,7 @@ from core.admin_views import (
     paginate,
     pending_first,
 )
+from core.views import stored_file_response
 
 from . import permissions, services
 from .admin_forms import DecideForm
@@ -66,6 +67,14 @@ class ApplicationIndexView(ExpertsView, TemplateView):
         page = paginate(self.request, queue)
         with_check_summary(page.object_list)
         return super().get_context_data(page=page, **kwargs)
+
+
+class ApplicationDocumentView(ExpertsView, View):
+    """The application's supporting document as an attachment (committee staff only; 404 when there is none)."""
+
+    def get(self, request, pk):
+        application = get_object_or_404(Application, pk=pk)
+        return stored_file_response(application.document, filename=application.document_name)
 
 
 class ApplicationDetailView(ExpertsView, TemplateView):

@@ -16,6 +16,7 @@ from modelsearch.queryset import SearchableQuerySetMixin
 from wagtail.search import index
 
 from associations.models import Association, Firm, name_pinyin
+from core.files import private_storage
 
 
 class Field(models.TextChoices):
@@ -241,7 +242,7 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     checks = models.JSONField(_("admission checks"), default=list)  # [{rule, passed, detail}]
     document = models.FileField(_("documents"), upload_to="experts/applications/%Y/%m/", blank=True,
-                                max_length=300)
+                                max_length=300, storage=private_storage)
     document_name = models.CharField(max_length=200, blank=True)
     changes = models.JSONField(_("profile changes under review"), default=dict, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)

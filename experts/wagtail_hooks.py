@@ -26,6 +26,8 @@ EXPERTS_MENU_HOOK = "register_experts_menu_item"
 urlpatterns = [
     path("applications/", admin_views.ApplicationIndexView.as_view(), name="applications"),
     path("applications/<int:pk>/", admin_views.ApplicationDetailView.as_view(), name="application"),
+    path("applications/<int:pk>/document/", admin_views.ApplicationDocumentView.as_view(),
+         name="application_document"),
     path("applications/<int:pk>/decide/", admin_views.ApplicationDecideView.as_view(), name="application_decide"),
     path("draws/", admin_draws.DrawIndexView.as_view(), name="draws"),
     path("draws/add/", admin_draws.DrawCreateView.as_view(), name="draw_add"),

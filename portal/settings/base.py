@@ -127,6 +127,9 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Private uploads (evidence, application documents, award entries, comment attachments): never served by the web
+# server, only through permission-checked views (core.files.PrivateStorage).
+PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -58,6 +58,9 @@ else:
         "pages": PAGE_CACHE_BACKEND,  # noqa: F405
     }
 
+if os.environ.get("PORTAL_PRIVATE_MEDIA_ROOT"):
+    PRIVATE_MEDIA_ROOT = os.environ["PORTAL_PRIVATE_MEDIA_ROOT"]
+
 if os.environ.get("PORTAL_SEARCH_INDEX_DIR"):
     WAGTAILSEARCH_BACKENDS = {
         "default": {"BACKEND": "search.backends.whoosh", "PATH": os.environ["PORTAL_SEARCH_INDEX_DIR"]}

@@ -21,6 +21,8 @@ CACHES = {
 # Uploaded files go to a throwaway directory (Wagtail serves documents from disk).
 MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
 atexit.register(shutil.rmtree, MEDIA_ROOT, True)
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-private-")
+atexit.register(shutil.rmtree, PRIVATE_MEDIA_ROOT, True)
 # The page cache is off (tests read pages after changing rows directly); tests/core/test_pagecache.py turns it on.
 PAGE_CACHE_ENABLED = False
 PAGE_CACHE_DIR = tempfile.mkdtemp(prefix="portal-test-pagecache-")

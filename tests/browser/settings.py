@@ -19,6 +19,7 @@ DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": _DB}}
 # Nothing is written under var/: mail and uploads go to the same temporary directory.
 EMAIL_FILE_PATH = _TMP / "mail"
 MEDIA_ROOT = _TMP / "media"
+PRIVATE_MEDIA_ROOT = _TMP / "private"
 
 # Static files straight from the finders (no collectstatic), also with DEBUG off.
 WHITENOISE_USE_FINDERS = True

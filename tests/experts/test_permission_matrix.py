@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from experts import services
@@ -44,7 +45,8 @@ def world():
     applicant = UserFactory()
     application = services.application_submit(
         actor=applicant, pool=pool, profile={"name": "赵申请", "birth_year": 1980, "title": "senior",
-                                             "years_in_field": 10, "fields": ["law"]})
+                                             "years_in_field": 10, "fields": ["law"]},
+        document=SimpleUploadedFile("证明.pdf", b"%PDF-1.4 supporting document"))
     secret = services.draw_run(actor=editor, draw=make_draw(editor, count=2, alternates=0,
                                                             title="保密的照明规范评审"))
     published = services.draw_run(actor=editor, draw=make_draw(editor, count=2, alternates=0, title="已公布的评审",
@@ -100,6 +102,8 @@ MATRIX = {
     "experts_workspace:apply": ("get", lambda w: {}, APPLY),
     "experts_admin:applications": ("get", lambda w: {}, BACK_OFFICE),
     "experts_admin:application": ("get", lambda w: {"pk": w.application.pk}, BACK_OFFICE),
+    # The supporting document, a private file: the committee only (others are sent to the admin login).
+    "experts_admin:application_document": ("get", lambda w: {"pk": w.application.pk}, BACK_OFFICE),
     "experts_admin:application_decide": ("post", lambda w: {"pk": w.application.pk}, BACK_OFFICE),
     "experts_admin:draws": ("get", lambda w: {}, BACK_OFFICE),
     "experts_admin:draw_add": ("get", lambda w: {}, BACK_OFFICE),

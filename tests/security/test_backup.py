@@ -32,20 +32,22 @@ def _tree(root: Path) -> dict[str, str]:
 
 
 class Site:
-    """One portal installation: a database URL, a media directory and an index directory."""
+    """One portal installation: a database URL, a media directory, a private files directory and an index directory."""
 
     def __init__(self, tmp: Path, name: str, database_url: str):
-        self.media, self.index = tmp / f"{name}-media", tmp / f"{name}-index"
+        self.media, self.private, self.index = tmp / f"{name}-media", tmp / f"{name}-private", tmp / f"{name}-index"
         (tmp / "backup_test_settings.py").write_text(textwrap.dedent("""
             import os
             from portal.settings.test import *  # noqa: F403
             MEDIA_ROOT = os.environ["BACKUP_TEST_MEDIA"]
+            PRIVATE_MEDIA_ROOT = os.environ["BACKUP_TEST_PRIVATE"]
             WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.whoosh",
                                                   "PATH": os.environ["BACKUP_TEST_INDEX"]}}
         """))
         self.env = {**os.environ, "PYTHONPATH": f"{tmp}{os.pathsep}{ROOT}",
                     "DJANGO_SETTINGS_MODULE": "backup_test_settings", "DATABASE_URL": database_url,
-                    "BACKUP_TEST_MEDIA": str(self.media), "BACKUP_TEST_INDEX": str(self.index)}
+                    "BACKUP_TEST_MEDIA": str(self.media), "BACKUP_TEST_PRIVATE": str(self.private),
+                    "BACKUP_TEST_INDEX": str(self.index)}
 
     def run(self, *args, check=True) -> subprocess.CompletedProcess:
         result = subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT, env=self.env,
@@ -61,9 +63,9 @@ class Site:
 def _round_trip(tmp_path: Path, source: Site, target: Site):
     source.run("migrate", "--noinput", "-v", "0")
     source.run("seed_demo")
-    private = source.media / "private" / "evidence.bin"
-    private.parent.mkdir(parents=True, exist_ok=True)
-    private.write_bytes(os.urandom(4096))
+    for path in (source.media / "public.bin", source.private / "credit" / "evidence.bin"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(os.urandom(4096))
     before = source.facts()
     assert before["rows"]["consultations.Comment"] > 0 and before["fingerprints"]
     assert before["rows"]["core.AuditEntry"] > 0 and before["rows"]["credit.Rating"] > 0
@@ -78,7 +80,9 @@ def _round_trip(tmp_path: Path, source: Site, target: Site):
     after = target.facts()
     assert after["rows"] == before["rows"]
     assert after["fingerprints"] == before["fingerprints"]
-    assert _tree(target.media) == _tree(source.media) and "private/evidence.bin" in _tree(target.media)
+    assert _tree(target.media) == _tree(source.media) and "public.bin" in _tree(target.media)
+    assert _tree(target.private) == _tree(source.private) and "credit/evidence.bin" in _tree(target.private)
+    assert not set(_tree(target.private)) & set(_tree(target.media))
     assert _tree(target.index) == _tree(source.index) and _tree(target.index)
     target.run("verify_fingerprints")
 

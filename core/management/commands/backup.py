@@ -1,4 +1,5 @@
-"""manage.py backup [--output DIR]: one tar.gz with the database, MEDIA_ROOT, the search index and a manifest."""
+"""manage.py backup [--output DIR]: one tar.gz with the database, MEDIA_ROOT, PRIVATE_MEDIA_ROOT, the search index
+and a manifest."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -8,7 +9,7 @@ from core.backup import BackupError, create_backup
 
 
 class Command(BaseCommand):
-    help = "Back up the database, media files and search index into one archive."
+    help = "Back up the database, media files, private files and search index into one archive."
 
     def add_arguments(self, parser):
         parser.add_argument("--output", default=str(settings.BASE_DIR / "var" / "backups"),
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         rows = sum(n for n in manifest["row_counts"].values() if n > 0)
         self.stdout.write(self.style.SUCCESS(
             _("Backup written: %(path)s (%(engine)s, %(rows)d rows in %(models)d models, %(media)d media files, "
-              "%(index)d index files).") % {"path": archive, "engine": manifest["engine"], "rows": rows,
-                                           "models": len(manifest["row_counts"]), "media": manifest["media_files"],
-                                           "index": manifest["index_files"]}))
+              "%(private)d private files, %(index)d index files).")
+            % {"path": archive, "engine": manifest["engine"], "rows": rows, "models": len(manifest["row_counts"]),
+               "media": manifest["media_files"], "private": manifest["private_files"],
+               "index": manifest["index_files"]}))

@@ -1,4 +1,5 @@
-"""manage.py restore ARCHIVE [--force]: put back the database, media and search index from a backup archive."""
+"""manage.py restore ARCHIVE [--force]: put back the database, media, private files and search
+index from a backup archive."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -7,7 +8,7 @@ from core.backup import BackupError, restore_backup
 
 
 class Command(BaseCommand):
-    help = "Restore the database, media files and search index from a backup archive."
+    help = "Restore the database, media files, private files and search index from a backup archive."
 
     def add_arguments(self, parser):
         parser.add_argument("archive", help="The backup-YYYYMMDD-HHMMSS.tar.gz file.")
@@ -21,4 +22,5 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(
             _("Restored the backup of %(date)s (%(engine)s): %(rows)d rows in %(models)d models, %(media_files)d media "
-              "files, %(index_files)d index files. Row counts match the backup.") % summary))
+              "files, %(private_files)d private files, %(index_files)d index files. Row counts match the backup.")
+            % summary))
