@@ -39,8 +39,14 @@ django.setup()
 from modelsearch.query import PlainText  # noqa: E402
 
 from portal.policies.models import PolicyPage  # noqa: E402
+from search import docsets  # noqa: E402
 from search.analysis import docnum_terms, normalize  # noqa: E402
-from search.backends.whoosh import WhooshSearchQueryCompiler, _model_filter  # noqa: E402
+from search.backends.whoosh import (  # noqa: E402
+    WhooshSearchQueryCompiler,
+    matched_bits,
+    matching_pks,
+    ranked_hits,
+)
 from search.store import IndexStore  # noqa: E402
 
 COMMON = ["管理", "城市", "工作", "加强", "规定", "部门", "落实", "推进", "开展", "单位"]
@@ -157,6 +163,8 @@ def main():
     parser.add_argument("--commit-every", type=int, default=100, help="one index commit per N stream requests")
     parser.add_argument("--skip-classes", action="store_true", help="only the steady-state stream")
     parser.add_argument("--cached-only", action="store_true", help="time the stream with the result cache only")
+    parser.add_argument("--bm25-limit", type=int, default=0,
+                        help="BM25_RANKING_LIMIT: results up to this size are scored by Whoosh BM25F")
     args = parser.parse_args()
 
     path = Path(args.dir) / str(args.docs)
@@ -180,23 +188,25 @@ def main():
     print(f"index size {size / 1e6:.1f} MB, {store.doc_count()} documents")
 
     searcher = store.searcher()
-    reader = searcher.reader()
-    pk_col, fresh_col = reader.column_reader("pk"), reader.column_reader("fresh")
+    limit = args.bm25_limit
 
     def top10(cq):
-        results = searcher.search(cq.ranked, limit=50, filter=_model_filter(searcher, cq.model))
-        hits = [(pk_col[d], s, fresh_col[d]) for d, s in results.items()]
-        hits.sort(key=lambda h: (-round(h[1], 6), -h[2]))
-        return hits[:10]
+        return ranked_hits(searcher, cq, 50, limit)[0][:10]
 
     def matching(cq):
-        model_filter = _model_filter(searcher, cq.model)
-        return [d for d in searcher.docs_for_query(cq.match) if model_filter is None or d in model_filter]
+        return matching_pks(searcher, cq)
+
+    def cold(fn):
+        def run(cq):
+            docsets.clear_caches(columns=False)
+            return fn(cq)
+        return run
 
     modes = {
         "top10": top10,
-        "top10+count": lambda cq: (top10(cq), len(matching(cq))),
-        "top10+pks": lambda cq: (top10(cq), [pk_col[d] for d in matching(cq)]),
+        "top10+count": lambda cq: (top10(cq), docsets.count(matched_bits(searcher, cq))),
+        "top10+pks": lambda cq: (top10(cq), matching(cq)),
+        "cold+pks": cold(lambda cq: (top10(cq), matching(cq))),
     }
     print(f"{'class':<10} {'mode':<12} {'p50 ms':>8} {'p95 ms':>8}   hits")
     all_samples = {mode: [] for mode in modes}
@@ -217,10 +227,11 @@ def main():
         if samples:
             print(f"{'mix':<10} {mode:<12} {statistics.median(samples):8.1f} {percentile(samples, 95):8.1f}")
     if args.stream:
-        steady_state(store, args.stream, args.commit_every, (True,) if args.cached_only else (True, False))
+        caches = (True,) if args.cached_only else (True, False)
+        steady_state(store, args.stream, args.commit_every, caches, limit)
 
 
-def steady_state(store, n, commit_every, caches=(True, False)):
+def steady_state(store, n, commit_every, caches=(True, False), bm25_limit=0):
     """The Zipf stream through the result cache, with one index commit every ``commit_every`` requests."""
     texts, vocab = query_stream(n)
     rewrite = list(generate(50, seed=99))
@@ -231,20 +242,12 @@ def steady_state(store, n, commit_every, caches=(True, False)):
         cq = compiled(text, searcher)
         if cq is None:
             return
-        reader = searcher.reader()
-        model_filter = _model_filter(searcher, cq.model)
 
         def ranked():
-            results = searcher.search(cq.ranked, limit=50, filter=model_filter)
-            pk_col, fresh_col = reader.column_reader("pk"), reader.column_reader("fresh")
-            hits = [(pk_col[d], s, fresh_col[d]) for d, s in results.items()]
-            hits.sort(key=lambda h: (-round(h[1], 6), -h[2]))
-            return [(pk, s) for pk, s, _ in hits], results.scored_length() < 50
+            return ranked_hits(searcher, cq, 50, bm25_limit)
 
         def pks():
-            pk_col = reader.column_reader("pk")
-            return [pk_col[d] for d in searcher.docs_for_query(cq.match)
-                    if model_filter is None or d in model_filter]
+            return matching_pks(searcher, cq)
 
         if cache:
             def counted(fn):

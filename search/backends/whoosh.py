@@ -9,6 +9,7 @@ Settings::
             "WRITE_TIMEOUT": 10,          # seconds a write waits for another process's write lock
             "INDEX_UNPUBLISHED": False,   # index draft-state objects (pages) that are not live
             "RESULT_CACHE": 256,          # cached queries per process (emptied by any commit); 0 = off
+            "BM25_RANKING_LIMIT": 0,      # results of up to this many documents are scored by Whoosh's BM25F
         }
     }
 
@@ -24,9 +25,18 @@ Ranking: BM25F on the catch-all ``content`` field plus optional clauses (``AndMa
 title (×3), in short plain fields — 文号, summary, keywords (×1.5) — and for the document's own 文号 (×4); see
 :mod:`search.documents` for how fields get these roles. Equal scores: the newer publication date first.
 
-Counts are exact: an unscored Whoosh pass (``docs_for_query``) when the queryset has no filter, otherwise the
-database counts the matching pks (one array parameter, however many). A per-process result cache keeps the hits
-of hot queries until the next commit (by any process). ``facet(field)`` counts a FilterField over all results.
+Which documents match is computed on bitmaps (:mod:`search.docsets`: each term's postings read once per segment
+and process), so counts and pk lists cost microseconds even for words in most documents. Results are ranked *by
+clauses*: a document scores the weights of the clauses it matches — the words in its title (×3), its own 文号
+(×4), its short plain fields such as the summary (×1.5), a cited 文号 (×1), for OR queries each word matched (×1) —
+and equal scores go to the newer document: title > 文号 > summary > body, fresher first. That costs a few
+milliseconds whatever the result size, where Whoosh's BM25F scoring costs 10–60 ms for specific words and 100 ms
+and more for common ones (docs/search.md, "Ranking"). ``BM25_RANKING_LIMIT`` (default 0) lets Whoosh score results
+of up to that many documents instead (BM25F on the catch-all field plus the same clauses as boosts); a query that
+carries its own boosts (modelsearch ``Boost``) is always scored by Whoosh. Counts are exact: the bitmap's size when
+the queryset has no filter, otherwise the database counts the matching pks (one array parameter, however many). A
+per-process result cache keeps the hits of hot queries until the next commit (by any process).
+``facet(field)`` counts a FilterField over all results.
 
 Pages that are not live are not indexed (``INDEX_UNPUBLISHED: False``): unpublishing removes the page from the
 index, so the public search cannot show it even if a view forgets ``.live()`` — at the price that the Wagtail
@@ -60,6 +70,7 @@ from modelsearch.backends.base import (
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
 from whoosh import query as wq
 
+from .. import docsets
 from ..analysis import AnalyzedQuery, analyze_query
 from ..documents import TITLE_NAMES, build_document, document_key, is_indexable, model_label
 from ..store import get_store
@@ -68,6 +79,7 @@ TITLE_BOOST = 3.0
 DOCNUM_BOOST = 4.0
 HEAD_BOOST = 1.5
 DOCNUM_CITED_BOOST = 1.0  # a document that mentions the 文号 (hint queries such as 成城管发 2023)
+WORD_WEIGHT = 1.0  # ranking by clauses, OR queries: each matched word
 COMMON_WORD_SHARE = 0.2  # a word in more documents than this gets only the title boost (the head one costs ~40 %)
 MIN_WINDOW = 50  # hits fetched from Whoosh per round (more when the queryset filters many out)
 BULK_PK_THRESHOLD = 500  # above this many pks, pass them as one array parameter instead of pk__in
@@ -135,7 +147,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
     def _analyze(self, text: str) -> AnalyzedQuery:
         return analyze_query(text, autocomplete=self.autocomplete)
 
-    def _plain(self, text: str, operator: str, boosts: list[wq.Query]) -> wq.Query:
+    def _plain(self, text: str, operator: str, boosts: list[Clause]) -> wq.Query:
         analyzed = self._analyze(text)
         field = self._match_field()
         parts = [_terms_query(field, w.terms, w.prefix) for w in analyzed.words]
@@ -145,7 +157,11 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         self._collect_boosts(analyzed, boosts)
         if len(parts) == 1:
             return parts[0]
-        return wq.And(parts) if operator == "and" else wq.Or(parts)
+        if operator == "and":
+            return wq.And(parts)
+        # OR: a document matching more of the words ranks higher, also when ranked by clauses.
+        boosts.extend(Clause(part.with_boost(WORD_WEIGHT), scored=False) for part in parts)
+        return wq.Or(parts)
 
     def _is_common(self, word) -> bool:
         searcher = getattr(self, "_searcher", None)
@@ -154,19 +170,21 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         limit = COMMON_WORD_SHARE * max(1, searcher.doc_count())
         return min(searcher.doc_frequency("content", t) for t in word.terms) > limit
 
-    def _collect_boosts(self, analyzed: AnalyzedQuery, boosts: list[wq.Query]) -> None:
+    def _collect_boosts(self, analyzed: AnalyzedQuery, boosts: list[Clause]) -> None:
         for w in analyzed.words:
             if self._match_field() != "title":
-                boosts.append(_terms_query("title", w.terms, w.prefix).with_boost(TITLE_BOOST))
-            if not self.autocomplete and not self._is_common(w):
-                boosts.append(_terms_query("head", w.terms, w.prefix).with_boost(HEAD_BOOST))
+                boosts.append(Clause(_terms_query("title", w.terms, w.prefix).with_boost(TITLE_BOOST)))
+            if not self.autocomplete:
+                # Whoosh scores the head clause of a very common word at a high cost for nothing: clauses only.
+                head = _terms_query("head", w.terms, w.prefix).with_boost(HEAD_BOOST)
+                boosts.append(Clause(head, scored=not self._is_common(w)))
         for d in analyzed.docnums:
-            boosts.append(_docnum_query("docnum", d.terms).with_boost(DOCNUM_BOOST))
+            boosts.append(Clause(_docnum_query("docnum", d.terms).with_boost(DOCNUM_BOOST)))
         if analyzed.docnum_hints:
-            boosts.append(_docnum_query("docnum", analyzed.docnum_hints).with_boost(DOCNUM_BOOST))
-            boosts.append(_docnum_query("content", analyzed.docnum_hints).with_boost(DOCNUM_CITED_BOOST))
+            boosts.append(Clause(_docnum_query("docnum", analyzed.docnum_hints).with_boost(DOCNUM_BOOST)))
+            boosts.append(Clause(_docnum_query("content", analyzed.docnum_hints).with_boost(DOCNUM_CITED_BOOST)))
 
-    def _compile(self, node, boosts: list[wq.Query]) -> wq.Query:
+    def _compile(self, node, boosts: list[Clause]) -> wq.Query:
         if isinstance(node, str):
             node = PlainText(node, operator=self.DEFAULT_OPERATOR)
         if isinstance(node, MatchAll):
@@ -196,13 +214,17 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         """The Whoosh queries for this search, or None when the query has no searchable terms. With a searcher,
         very common words (document frequency) get a lighter ranking clause."""
         self._searcher = searcher
-        boosts: list[wq.Query] = []
-        match = self._compile(self.query, boosts)
+        clauses: list[Clause] = []
+        match = self._compile(self.query, clauses)
         if match is wq.NullQuery:
             return None
-        boosts = [b for b in boosts if b is not wq.NullQuery]
+        clauses = [c for c in clauses if c.query is not wq.NullQuery]
+        boosts = [c.query for c in clauses if c.scored]
         ranked = wq.AndMaybe(match, wq.Or(boosts)) if boosts and self.order_by_relevance else match
-        return CompiledQuery(match=match, ranked=ranked, model=model_label(self.queryset.model))
+        return CompiledQuery(
+            match=match, ranked=ranked, model=model_label(self.queryset.model),
+            clauses=tuple(c.query for c in clauses), weighted=_weighted(match),
+        )
 
 
 class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
@@ -210,10 +232,22 @@ class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
 
 
 @dataclass(frozen=True)
+class Clause:
+    query: wq.Query  # a ranking clause, its weight as ``boost``
+    scored: bool = True  # also part of the query Whoosh scores (else used only when ranking by clauses)
+
+
+@dataclass(frozen=True)
 class CompiledQuery:
     match: wq.Query  # which documents match (counts, pk lists)
     ranked: wq.Query  # match + optional ranking clauses (title, head, 文号) for the top hits
     model: str  # the queryset's model label: documents of this model or a subclass
+    clauses: tuple = ()  # ranking by clauses (:func:`search.docsets.rank_by_clauses`): each with its weight as boost
+    weighted: bool = False  # the query itself carries boosts (modelsearch ``Boost``): always scored by Whoosh
+
+
+def _weighted(query: wq.Query) -> bool:
+    return getattr(query, "boost", 1) != 1 or any(_weighted(child) for child in query.children())
 
 
 # --- results ------------------------------------------------------------------------------------------------
@@ -231,6 +265,49 @@ def _model_filter(searcher, model: str):
         docs = set(searcher.docs_for_query(wq.Term("models", model)))
         cache[model] = None if len(docs) == searcher.doc_count() else docs
     return cache[model]
+
+
+def matched_bits(searcher, compiled: CompiledQuery) -> list[int] | None:
+    """Bitmap (:mod:`search.docsets`) of the live documents of the model that match; None if not evaluable."""
+    within = docsets.evaluate(searcher, wq.Term("models", compiled.model))
+    return None if within is None else docsets.evaluate(searcher, compiled.match, within)
+
+
+def ranked_hits(searcher, compiled: CompiledQuery, limit: int | None, bm25_limit: int = 0):
+    """[(pk, score)] best first, and whether there are no more hits than these."""
+    matched = matched_bits(searcher, compiled)
+    if matched is None:
+        allowed = _model_filter(searcher, compiled.model)
+        if allowed is not None and not allowed:
+            return [], True
+    else:
+        total = docsets.count(matched)
+        if not total:
+            return [], True
+        if total > bm25_limit and not compiled.weighted:
+            clauses = [(docsets.evaluate(searcher, b, matched), b.boost) for b in compiled.clauses]
+            if all(bits is not None for bits, _weight in clauses):
+                hits = docsets.rank_by_clauses(searcher, matched, clauses, total if limit is None else limit)
+                return hits, limit is None or total <= limit
+        allowed = set(docsets.docnums(searcher, matched))
+    results = searcher.search(compiled.ranked, limit=limit, filter=allowed)
+    reader = searcher.reader()
+    pk_col = reader.column_reader("pk")
+    fresh_col = reader.column_reader("fresh")
+    hits = [(pk_col[docnum], score, fresh_col[docnum]) for docnum, score in results.items()]
+    hits.sort(key=lambda h: (-round(h[1], 6), -h[2]))
+    exhausted = limit is None or results.scored_length() < limit
+    return [(pk, score) for pk, score, _fresh in hits], exhausted
+
+
+def matching_pks(searcher, compiled: CompiledQuery) -> list[str]:
+    """The stored pks of every live matching document of the model."""
+    matched = matched_bits(searcher, compiled)
+    if matched is not None:
+        return docsets.pks(searcher, matched)
+    allowed = _model_filter(searcher, compiled.model)
+    pk_col = searcher.reader().column_reader("pk")
+    return [pk_col[d] for d in searcher.docs_for_query(compiled.match) if allowed is None or d in allowed]
 
 
 class WhooshSearchResults(BaseSearchResults):
@@ -254,41 +331,16 @@ class WhooshSearchResults(BaseSearchResults):
         compiled, searcher = self._compiled(), self._searcher()
         if compiled is None or searcher is None:
             return [], True
-        model_filter = _model_filter(searcher, compiled.model)
-        if model_filter is not None and not model_filter:
-            return [], True
-
-
-        def compute():
-            results = searcher.search(compiled.ranked, limit=limit, filter=model_filter)
-            reader = searcher.reader()
-            pk_col = reader.column_reader("pk")
-            fresh_col = reader.column_reader("fresh")
-            hits = [(pk_col[docnum], score, fresh_col[docnum]) for docnum, score in results.items()]
-            hits.sort(key=lambda h: (-round(h[1], 6), -h[2]))
-            exhausted = limit is None or results.scored_length() < limit
-            return [(pk, score) for pk, score, _fresh in hits], exhausted
-
-        return self._store.cached(searcher, ("ranked", repr(compiled.ranked), compiled.model, limit), compute)
-
-    def _all_docnums(self, searcher) -> list[int]:
-        compiled = self._compiled()
-        model_filter = _model_filter(searcher, compiled.model)
-        docnums = searcher.docs_for_query(compiled.match)
-        if model_filter is None:
-            return list(docnums)
-        return [d for d in docnums if d in model_filter]
+        key = ("ranked", repr(compiled.ranked), compiled.model, limit)
+        bm25_limit = self.backend.bm25_ranking_limit
+        return self._store.cached(searcher, key, lambda: ranked_hits(searcher, compiled, limit, bm25_limit))
 
     def _all_pks(self) -> list[str]:
         compiled, searcher = self._compiled(), self._searcher()
         if compiled is None or searcher is None:
             return []
-
-        def compute():
-            pk_col = searcher.reader().column_reader("pk")
-            return [pk_col[docnum] for docnum in self._all_docnums(searcher)]
-
-        return self._store.cached(searcher, ("pks", repr(compiled.match), compiled.model), compute)
+        key = ("pks", repr(compiled.match), compiled.model)
+        return self._store.cached(searcher, key, lambda: matching_pks(searcher, compiled))
 
     def _queryset(self):
         return self.query_compiler.queryset
@@ -454,6 +506,7 @@ class WhooshSearchBackend(BaseSearchBackend):
             cache_size=int(params.get("RESULT_CACHE", 256)),
         )
         self.index_unpublished = bool(params.get("INDEX_UNPUBLISHED", False))
+        self.bm25_ranking_limit = int(params.get("BM25_RANKING_LIMIT", 0))
 
     def get_index_for_model(self, model):
         return WhooshIndex(self)

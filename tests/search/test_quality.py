@@ -83,6 +83,9 @@ def test_search_quality_recall_at_10(tmp_path, request):
     backends = {
         "default": {"BACKEND": "search.backends.whoosh", "PATH": str(tmp_path / "index"), "AUTO_UPDATE": False},
         "database": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": False},
+        # The same Whoosh backend with BM25F scoring instead of ranking by clauses (reported beside it).
+        "bm25": {"BACKEND": "search.backends.whoosh", "PATH": str(tmp_path / "bm25"), "AUTO_UPDATE": False,
+                 "BM25_RANKING_LIMIT": 10**9},
     }
     with override_settings(WAGTAILSEARCH_BACKENDS=backends):
         started = time.perf_counter()
@@ -96,17 +99,20 @@ def test_search_quality_recall_at_10(tmp_path, request):
         indexed_objects = int(re.search(r"default: indexed (\d+) objects", out.getvalue()).group(1))
         assert indexed_objects >= len(CORPUS)  # + the home and library pages
         call_command("update_index", backend_name="database", stdout=StringIO())
+        call_command("update_index", backend_name="bm25", stdout=StringIO())
 
         whoosh = get_search_backend("default")
         database = get_search_backend("database")
+        bm25 = get_search_backend("bm25")
         assert whoosh.store.doc_count() >= len(CORPUS)
 
-        rows, latencies, misses, precise = [], [], [], 0
+        rows, latencies, misses, precise, bm25_recalls = [], [], [], 0, []
         for query in QUERIES:
             started = time.perf_counter()
             recall, top = _recall(whoosh, keys, query)
             latencies.append((time.perf_counter() - started) * 1000)
             db_recall, _db_top = _recall(database, keys, query)
+            bm25_recalls.append(_recall(bm25, keys, query)[0])
             rows.append((query, recall, db_recall))
             # The expected documents fill the first places (nothing irrelevant ranked above them).
             if set(top[: len(query.expect)]) == set(query.expect):
@@ -133,6 +139,8 @@ def test_search_quality_recall_at_10(tmp_path, request):
                    f"{len(NONSENSE)} nonsense queries")
     report(config, f"Whoosh backend: recall@10 = {recall_at_10:.3f}; expected documents ranked first: "
                    f"{precise}/{len(QUERIES)} queries; nonsense false hits: {len(false_hits)}")
+    report(config, f"Whoosh backend scored by BM25F (BM25_RANKING_LIMIT): recall@10 = "
+                   f"{statistics.mean(bm25_recalls):.3f}")
     report(config, f"Wagtail database backend ({database.__class__.__name__}): recall@10 = {db_recall_at_10:.3f}")
     report(config, f"update_index (Whoosh, {len(CORPUS)} pages): {indexed:.2f} s; "
                    f"query latency (top 10 of live().public(), incl. SQL): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
@@ -148,4 +156,5 @@ def test_search_quality_recall_at_10(tmp_path, request):
 
     assert not false_hits, false_hits
     assert recall_at_10 >= 0.95, misses
+    assert statistics.mean(bm25_recalls) >= 0.95
     assert precise >= 0.9 * len(QUERIES), misses
