@@ -126,9 +126,8 @@ def _live(reader, size: int) -> int:
 
 def leaves(searcher) -> list[Leaf] | None:
     """The searcher's segments (kept on the searcher), or None if a reader is not a plain Whoosh segment."""
-    cached = searcher.__dict__.get("_portal_leaves")
-    if cached is not None or "_portal_leaves" in searcher.__dict__:
-        return cached
+    if "_portal_leaves" in searcher.__dict__:
+        return searcher.__dict__["_portal_leaves"]
     out: list[Leaf] | None = []
     for reader, offset in searcher.reader().leaf_readers():
         segment = getattr(reader, "segment", None)
